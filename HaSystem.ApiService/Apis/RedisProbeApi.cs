@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using HaSystem.ServiceDefaults.Redis;
+using HaSystem.ServiceDefaults.Replicas;
+using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
+
+namespace HaSystem.ApiService.Apis;
+
+/// <summary>
+/// <c>POST /api/redis/{role}/probe</c>: one real write to a role's primary, answered with the replica, the primary
+/// and the latency. It is how the failover tests, and an operator, see writes stop and resume.
+/// </summary>
+public static class RedisProbeApi
+{
+    private static readonly TimeSpan ProbeTtl = TimeSpan.FromMinutes(1);
+
+    public static IEndpointRouteBuilder MapRedisProbeApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/redis/{role}/probe", WriteProbe).WithName("WriteRedisProbe");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ProbeResponse>, ProblemHttpResult>> WriteProbe(
+        string role, ReplicaIdentity replica, IServiceProvider services, HttpContext context)
+    {
+        if (!RedisRoles.All.Contains(role))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown Redis role",
+                detail: $"The roles are: {string.Join(", ", RedisRoles.All)}.");
+        }
+
+        var multiplexer = services.GetRequiredKeyedService<IConnectionMultiplexer>(role);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await multiplexer.GetDatabase().StringSetAsync($"probe:{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl);
+            var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
+            return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Redis unavailable",
+                detail: $"The '{role}' primary could not be written to ({ex.GetType().Name}); retry shortly.");
+        }
+    }
+}
+
+public sealed record ProbeResponse(string Replica, string Role, string? Primary, double ElapsedMs);

@@ -1,0 +1,18 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>The parts of <c>INFO replication</c> the topology cares about.</summary>
+internal sealed record RedisReplicationInfo(bool IsPrimary, string? PrimaryAddress, bool LinkUp, int ConnectedReplicas)
+{
+    /// <summary>The role as the dashboard shows it.</summary>
+    public string Role => IsPrimary ? "primary" : "replica";
+
+    public static RedisReplicationInfo Parse(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var values = fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.OrdinalIgnoreCase);
+        var isPrimary = values.GetValueOrDefault("role") == "master";
+        var primary = isPrimary ? null : $"{values.GetValueOrDefault("master_host")}:{values.GetValueOrDefault("master_port")}";
+        var linkUp = values.GetValueOrDefault("master_link_status") == "up";
+        _ = int.TryParse(values.GetValueOrDefault("connected_slaves"), out var replicas);
+        return new RedisReplicationInfo(isPrimary, primary, linkUp, replicas);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// Polls every running node once a second and publishes its replication role to the dashboard, so the names
+/// stay fixed while the roles move with failovers. Each change is also written to the group's log.
+/// </summary>
+internal sealed class RedisRoleMonitor(
+    DistributedApplicationModel model,
+    RedisAdminClient client,
+    ResourceNotificationService notifications,
+    ResourceLoggerService loggers) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, string> _published = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var groups = model.Resources.OfType<RedisMonitoredGroupResource>().ToArray();
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            foreach (var group in groups)
+            {
+                try
+                {
+                    await ObserveAsync(group, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // One failed observation must not stop the monitor (nor, through it, the AppHost).
+                    loggers.GetLogger(group).LogDebug(ex, "Could not observe the roles of '{Group}'.", group.Name);
+                }
+            }
+        }
+    }
+
+    private async Task ObserveAsync(RedisMonitoredGroupResource group, CancellationToken cancellationToken)
+    {
+        var running = group.Nodes.Where(IsRunning).ToArray();
+        var observations = await Task.WhenAll(running.Select(async node =>
+            (Node: node, Info: await client.TryGetReplicationAsync(node, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+
+        foreach (var node in group.Nodes.Except(running))
+        {
+            await PublishNodeAsync(node, "stopped", replication: null).ConfigureAwait(false);
+        }
+
+        foreach (var (node, info) in observations)
+        {
+            var replication = info is { IsPrimary: false } ? $"{info.PrimaryAddress} (link {(info.LinkUp ? "up" : "down")})" : "";
+            await PublishNodeAsync(node, info?.Role ?? "unreachable", replication).ConfigureAwait(false);
+        }
+
+        // With two nodes claiming the role for a moment (an old primary not yet demoted), the one that has
+        // replicas attached is the one the Sentinels chose.
+        var primary = observations
+            .Where(o => o.Info is { IsPrimary: true })
+            .OrderByDescending(o => o.Info!.ConnectedReplicas)
+            .Select(o => o.Node)
+            .FirstOrDefault();
+        if (primary is not null && primary != group.LastKnownPrimary)
+        {
+            loggers.GetLogger(group).LogWarning("Primary of '{Group}' moved from {Previous} to {Current}.", group.Name, group.LastKnownPrimary.Name, primary.Name);
+            group.LastKnownPrimary = primary;
+        }
+
+        await PublishAsync(group, RedisResourceProperties.CurrentPrimary, group.LastKnownPrimary.Name).ConfigureAwait(false);
+    }
+
+    private bool IsRunning(RedisNodeResource node) =>
+        notifications.TryGetCurrentState(node.Name, out var state) && state.Snapshot.State?.Text == KnownResourceStates.Running;
+
+    private async Task PublishNodeAsync(RedisNodeResource node, string role, string? replication)
+    {
+        if (await PublishAsync(node, RedisResourceProperties.Role, role).ConfigureAwait(false))
+        {
+            loggers.GetLogger(node).LogInformation("Role: {Role}.", role);
+        }
+
+        if (replication is not null)
+        {
+            await PublishAsync(node, RedisResourceProperties.ReplicationSource, replication).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> PublishAsync(IResource resource, string property, string value)
+    {
+        var key = $"{resource.Name}/{property}";
+        if (_published.TryGetValue(key, out var previous) && previous == value)
+        {
+            return false;
+        }
+
+        _published[key] = value;
+        await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
+        {
+            Properties = snapshot.Properties
+                .Where(p => p.Name != property)
+                .Append(new ResourcePropertySnapshot(property, value))
+                .ToImmutableArray(),
+        }).ConfigureAwait(false);
+        return true;
+    }
+}

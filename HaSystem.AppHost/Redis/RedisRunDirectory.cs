@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// The folder of one AppHost run under the temp directory: a sub-folder per node (data, AOF, generated
+/// configuration). Every run starts empty; the folder is removed when the AppHost stops, and folders that a
+/// crashed run left behind are removed by the next one.
+/// </summary>
+public sealed class RedisRunDirectory
+{
+    private static readonly string Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hasystem-redis");
+
+    private RedisRunDirectory(string path) => Path = path;
+
+    /// <summary>The folder of this run.</summary>
+    public string Path { get; }
+
+    /// <summary>Creates the folder of this run, after removing those of runs whose AppHost is gone.</summary>
+    public static RedisRunDirectory Create()
+    {
+        Directory.CreateDirectory(Root);
+        RemoveAbandonedRuns();
+        var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var path = System.IO.Path.Combine(Root, $"{Environment.ProcessId}-{stamp}-{Guid.NewGuid():N}"[..40]);
+        CreatePrivateDirectory(path);
+        return new RedisRunDirectory(path);
+    }
+
+    /// <summary>The folder of one node or Sentinel, created on first use.</summary>
+    public string For(string resourceName)
+    {
+        var path = System.IO.Path.Combine(Path, resourceName);
+        CreatePrivateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Removes the folder of this run; Redis processes that still hold files open are not disturbed on Unix.</summary>
+    public void Delete()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException)
+        {
+            // A node may still be writing its AOF; the next run removes what is left.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        // The generated configuration files hold the password: only the current user may read them.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void RemoveAbandonedRuns()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            var name = System.IO.Path.GetFileName(dir);
+            var pidText = name.Split('-')[0];
+            if (int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
+            {
+                new RedisRunDirectory(dir).Delete();
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>Removes the run's folder when the AppHost stops.</summary>
+internal sealed class RedisRunDirectoryCleanup(RedisRunDirectory directory) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        directory.Delete();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,194 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Models a Sentinel-managed Redis deployment made of local <c>redis-server</c> and <c>redis-sentinel</c>
+/// processes: groups of one primary and its replicas, monitored by a set of Sentinels.
+/// </summary>
+public static class RedisSentinelBuilderExtensions
+{
+    /// <summary>
+    /// Adds the Sentinels (<c>{name}-0</c>, <c>{name}-1</c>, …) of a Redis topology. Add the monitored groups with
+    /// <see cref="AddMonitoredGroup"/>. Options are read from the <c>Redis</c> configuration section.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var sentinels = builder.AddRedisSentinels("sentinel", password);
+    /// var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence();
+    /// builder.AddProject&lt;Projects.Api&gt;("api").WithReference(state).WaitFor(state);
+    /// </code>
+    /// </example>
+    /// <exception cref="DistributedApplicationException">
+    /// <c>redis-server</c> or <c>redis-sentinel</c> cannot be found, or the options are invalid.
+    /// </exception>
+    public static IResourceBuilder<RedisSentinelTopologyResource> AddRedisSentinels(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        IResourceBuilder<ParameterResource> password)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(password);
+
+        var options = builder.Configuration.GetSection(RedisTopologyOptions.SectionName).Get<RedisTopologyOptions>() ?? new();
+        options.Validate();
+        var (serverPath, sentinelPath) = RedisExecutables.Resolve(options);
+        options.ServerExecutable = serverPath;
+        options.SentinelExecutable = sentinelPath;
+
+        var runDirectory = RedisRunDirectory.Create();
+        builder.Services.TryAddSingleton<RedisAdminClient>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisRoleMonitor>());
+        builder.Services.AddHostedService(_ => new RedisRunDirectoryCleanup(runDirectory));
+
+        var topology = builder.AddResource(new RedisSentinelTopologyResource(name, password.Resource, options, runDirectory))
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "RedisSentinelTopology",
+                State = KnownResourceStates.Active,
+                Properties = [new("redis.folder", runDirectory.Path)],
+            })
+            .ExcludeFromManifest();
+
+        for (var i = 0; i < options.Sentinels; i++)
+        {
+            topology.AddSentinel($"{name}-{i}", i);
+        }
+
+        return topology;
+    }
+
+    /// <summary>
+    /// Adds a group monitored by the Sentinels under <paramref name="name"/> as the service name: node
+    /// <c>{name}-0</c> (the first primary) and <paramref name="replicas"/> replicas. Reference the returned
+    /// resource from a service to give it the Sentinel connection string; wait for it so that the service starts
+    /// once a primary is elected and every Sentinel is ready to fail over.
+    /// </summary>
+    public static IResourceBuilder<RedisMonitoredGroupResource> AddMonitoredGroup(
+        this IResourceBuilder<RedisSentinelTopologyResource> topology,
+        [ResourceName] string name,
+        int replicas)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentOutOfRangeException.ThrowIfNegative(replicas);
+
+        var builder = topology.ApplicationBuilder;
+        var group = new RedisMonitoredGroupResource(name, topology.Resource);
+        topology.Resource.AddGroup(group);
+
+        var groupBuilder = builder.AddResource(group)
+            .WithParentRelationship(topology)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "RedisSentinelService",
+                State = KnownResourceStates.NotStarted,
+                Properties = [new(RedisResourceProperties.CurrentPrimary, $"{name}-0")],
+            })
+            .OnInitializeResource(StartGroupAsync)
+            .WithHealthCheck(AddHealthCheck(builder, $"{name}_primary", sp => new RedisGroupHealthCheck(sp.GetRequiredService<RedisAdminClient>(), group)))
+            .ExcludeFromManifest();
+
+        for (var i = 0; i <= replicas; i++)
+        {
+            var node = groupBuilder.AddNode($"{name}-{i}", i);
+
+            // A Sentinel that starts before a replica's first sync does not learn of it and refuses to fail over.
+            foreach (var sentinel in topology.Resource.Sentinels)
+            {
+                builder.CreateResourceBuilder(sentinel).WaitFor(node);
+            }
+        }
+
+        foreach (var sentinel in topology.Resource.Sentinels)
+        {
+            groupBuilder.WaitFor(builder.CreateResourceBuilder(sentinel));
+        }
+
+        return groupBuilder;
+    }
+
+    /// <summary>
+    /// Makes the group an evicting cache: <c>maxmemory</c> with <c>allkeys-lru</c> and no persistence. Only data that
+    /// can be rebuilt belongs here.
+    /// </summary>
+    public static IResourceBuilder<RedisMonitoredGroupResource> WithEvictingCache(
+        this IResourceBuilder<RedisMonitoredGroupResource> group, string maxMemory)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentException.ThrowIfNullOrWhiteSpace(maxMemory);
+        group.Resource.Settings.MaxMemory = maxMemory;
+        group.Resource.Settings.MaxMemoryPolicy = "allkeys-lru";
+        group.Resource.Settings.AppendOnly = false;
+        return group;
+    }
+
+    /// <summary>
+    /// Makes the group durable: <c>noeviction</c> (a full instance refuses writes instead of dropping keys) and an
+    /// append-only file synced every second.
+    /// </summary>
+    public static IResourceBuilder<RedisMonitoredGroupResource> WithDurablePersistence(
+        this IResourceBuilder<RedisMonitoredGroupResource> group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.Resource.Settings.MaxMemory = null;
+        group.Resource.Settings.MaxMemoryPolicy = "noeviction";
+        group.Resource.Settings.AppendOnly = true;
+        group.Resource.Settings.AppendFsync = "everysec";
+        return group;
+    }
+
+    private static IResourceBuilder<RedisSentinelResource> AddSentinel(
+        this IResourceBuilder<RedisSentinelTopologyResource> topology, string name, int ordinal)
+    {
+        var builder = topology.ApplicationBuilder;
+        var sentinel = new RedisSentinelResource(name, topology.Resource.Options.SentinelExecutable, topology.Resource, ordinal);
+        topology.Resource.AddSentinel(sentinel);
+
+        return builder.AddResource(sentinel)
+            .WithParentRelationship(topology)
+            .WithEndpoint(name: RedisSentinelResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
+            .WithArgs(async context => context.Args.Add(await RedisConfigFiles.WriteSentinelAsync(sentinel, context.CancellationToken).ConfigureAwait(false)))
+            .WithHealthCheck(AddHealthCheck(builder, $"{name}_sentinel", sp => new RedisSentinelHealthCheck(sp.GetRequiredService<RedisAdminClient>(), sentinel)))
+            .ExcludeFromManifest();
+    }
+
+    private static IResourceBuilder<RedisNodeResource> AddNode(
+        this IResourceBuilder<RedisMonitoredGroupResource> group, string name, int ordinal)
+    {
+        var builder = group.ApplicationBuilder;
+        var node = new RedisNodeResource(name, group.Resource.Topology.Options.ServerExecutable, group.Resource, ordinal);
+        group.Resource.AddNode(node);
+
+        return builder.AddResource(node)
+            .WithParentRelationship(group)
+            .WithEndpoint(name: RedisNodeResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
+            .WithArgs(async context =>
+            {
+                var services = context.ExecutionContext.Services;
+                var primaryPort = await RedisPrimaryResolver.ResolvePrimaryPortForAsync(node, services, context.CancellationToken).ConfigureAwait(false);
+                context.Args.Add(await RedisConfigFiles.WriteNodeAsync(node, primaryPort, context.CancellationToken).ConfigureAwait(false));
+            })
+            .WithHealthCheck(AddHealthCheck(builder, $"{name}_node", sp => new RedisNodeHealthCheck(sp.GetRequiredService<RedisAdminClient>(), node)))
+            .ExcludeFromManifest();
+    }
+
+    private static async Task StartGroupAsync(RedisMonitoredGroupResource group, InitializeResourceEvent e, CancellationToken cancellationToken)
+    {
+        // Same sequence as Aspire's own connection-string resources: publishing BeforeResourceStartedEvent runs the
+        // WaitFor gates (every Sentinel healthy); Running then lets the group's health check start.
+        await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(group, e.Services), cancellationToken).ConfigureAwait(false);
+        await e.Notifications.PublishUpdateAsync(group, s => s with { State = KnownResourceStates.Running }).ConfigureAwait(false);
+        await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(group, e.Services), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string AddHealthCheck(IDistributedApplicationBuilder builder, string key, Func<IServiceProvider, IHealthCheck> factory)
+    {
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, factory, failureStatus: null, tags: null));
+        return key;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>One <c>redis-sentinel</c> process of a <see cref="RedisSentinelTopologyResource"/>.</summary>
+public sealed class RedisSentinelResource(string name, string command, RedisSentinelTopologyResource topology, int ordinal)
+    : ExecutableResource(name, command, workingDirectory: "."), IResourceWithConnectionString
+{
+    internal const string PrimaryEndpointName = "tcp";
+
+    private EndpointReference? _primaryEndpoint;
+
+    /// <summary>The topology this Sentinel belongs to.</summary>
+    public RedisSentinelTopologyResource Topology { get; } = topology;
+
+    /// <summary>The position of the Sentinel in the topology.</summary>
+    public int Ordinal { get; } = ordinal;
+
+    /// <summary>The Sentinel's TCP endpoint, bound to 127.0.0.1 on a port Aspire allocates.</summary>
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+
+    /// <summary>A direct connection to this Sentinel (talk to it with the Sentinel command map).</summary>
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Host)}:{PrimaryEndpoint.Property(EndpointProperty.TargetPort)},password={Topology.PasswordParameter}");
+}

@@ -1,0 +1,69 @@
+using HaSystem.ServiceDefaults.Health;
+using HaSystem.ServiceDefaults.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Connects a service to the Redis groups through the Sentinels.</summary>
+public static class RedisClientExtensions
+{
+    /// <summary>Connects to every Redis group (<see cref="RedisRoles.All"/>).</summary>
+    public static TBuilder AddRedisRoles<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        foreach (var role in RedisRoles.All)
+        {
+            builder.AddRedisRole(role);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a keyed <see cref="IConnectionMultiplexer"/> for <paramref name="role"/> from
+    /// <c>ConnectionStrings:{role}</c> (the Sentinel form the AppHost provides), tuned for outages: the service starts
+    /// while Redis is down and reconnects in the background with exponential back-off. Replaces Aspire's Redis health
+    /// check, which reports Unhealthy, with one that reports Degraded.
+    /// </summary>
+    public static TBuilder AddRedisRole<TBuilder>(this TBuilder builder, string role) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+
+        builder.Services.AddOptions<RedisConnectionOptions>()
+            .BindConfiguration(RedisConnectionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.AddKeyedRedisClient(role, settings => settings.DisableHealthChecks = true);
+
+        // Runs after Aspire's own configuration of the same named options.
+        builder.Services.AddOptions<ConfigurationOptions>(role)
+            .Configure<IOptions<RedisConnectionOptions>>((redis, connection) => Apply(redis, connection.Value, role));
+
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"redis-{role}",
+            sp => new RedisRoleHealthCheck(sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), role),
+            failureStatus: HealthStatus.Degraded,
+            tags: [HealthEndpoints.ReadyTag],
+            timeout: TimeSpan.FromSeconds(2)));
+
+        return builder;
+    }
+
+    private static void Apply(ConfigurationOptions redis, RedisConnectionOptions connection, string role)
+    {
+        redis.AbortOnConnectFail = false;
+        redis.ConnectRetry = 1;
+        redis.ConnectTimeout = connection.ConnectTimeoutMilliseconds;
+        redis.SyncTimeout = connection.SyncTimeoutMilliseconds;
+        redis.AsyncTimeout = connection.AsyncTimeoutMilliseconds;
+        redis.ReconnectRetryPolicy = new ExponentialRetry(connection.ReconnectBaseDelayMilliseconds, connection.ReconnectMaxDelayMilliseconds);
+        redis.HeartbeatInterval = TimeSpan.FromMilliseconds(connection.HeartbeatIntervalMilliseconds);
+        redis.KeepAlive = connection.KeepAliveSeconds;
+        redis.SentinelPassword ??= redis.Password;
+        redis.ClientName ??= $"{AppDomain.CurrentDomain.FriendlyName}-{role}";
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace HaSystem.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system started through Aspire.Hosting.Testing, with a deadline on every start and wait, and helpers to
+/// reach replicas, Redis nodes and Sentinels directly. Every wait that times out prints the resource states and logs.
+/// </summary>
+public sealed class HaSystemApp : IAsyncDisposable
+{
+    /// <summary>From test start to every resource healthy; measured 20–40 s on a 2-core machine, so generous.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    private HaSystemApp(DistributedApplication app, ResourceTracker tracker, TimeSpan startup)
+    {
+        App = app;
+        Tracker = tracker;
+        StartupTime = startup;
+    }
+
+    public DistributedApplication App { get; }
+
+    public ResourceTracker Tracker { get; }
+
+    /// <summary>How long the start took, until every resource was healthy.</summary>
+    public TimeSpan StartupTime { get; }
+
+    public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
+
+    public static async Task<HaSystemApp> StartAsync(params string[] args)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HaSystem_AppHost>(
+            args,
+            (options, _) => options.DisableDashboard = true,
+            cts.Token);
+        var app = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
+        var tracker = new ResourceTracker(app);
+        var started = new HaSystemApp(app, tracker, TimeSpan.Zero);
+        try
+        {
+            await app.StartAsync(cts.Token).WaitAsync(cts.Token);
+            await started.WaitForAllHealthyAsync(StartTimeout - stopwatch.Elapsed);
+        }
+        catch (Exception ex)
+        {
+            var description = tracker.Describe();
+            await started.DisposeAsync();
+            throw new TimeoutException($"The system did not start within {StartTimeout.TotalSeconds:0} s ({ex.GetType().Name}: {ex.Message}).\n{description}", ex);
+        }
+
+        return new HaSystemApp(app, tracker, stopwatch.Elapsed);
+    }
+
+    /// <summary>Waits until every instance of every resource (each replica, node, Sentinel, group) is Running and Healthy.</summary>
+    public Task WaitForAllHealthyAsync(TimeSpan timeout) =>
+        Poll.UntilAsync("every resource Running and Healthy", timeout, _ =>
+        {
+            var resources = Model.Resources
+                .Where(r => r is ProjectResource or RedisNodeResource or RedisSentinelResource or RedisMonitoredGroupResource);
+            return Task.FromResult(resources.All(r =>
+            {
+                var instances = InstancesOf(r);
+                return instances.Count == ExpectedInstances(r) && instances.All(IsRunningAndHealthy);
+            }));
+        }, () => Tracker.Describe(), TimeSpan.FromMilliseconds(500));
+
+    /// <summary>The resource ids of the resource's instances (one per replica).</summary>
+    public IReadOnlyList<string> InstancesOf(IResource resource) =>
+        Tracker.Latest.Values.Where(e => ReferenceEquals(e.Resource, resource)).Select(e => e.ResourceId).ToArray();
+
+    public static int ExpectedInstances(IResource resource) =>
+        resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
+
+    public bool IsRunningAndHealthy(string resourceId) =>
+        Tracker.Latest.TryGetValue(resourceId, out var e)
+        && e.Snapshot.State?.Text == KnownResourceStates.Running
+        && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+
+    public T Resource<T>(string name) where T : IResource => Model.Resources.OfType<T>().Single(r => r.Name == name);
+
+    /// <summary>The process id of a single-instance executable, as DCP reports it.</summary>
+    public int ProcessIdOf(IResource resource)
+    {
+        var id = InstancesOf(resource).Single();
+        var pid = Tracker.Latest[id].Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+        return Convert.ToInt32(pid, CultureInfo.InvariantCulture);
+    }
+
+    public string? PropertyOf(IResource resource, string property)
+    {
+        var id = InstancesOf(resource).Single();
+        return Tracker.Latest.TryGetValue(id, out var e) ? e.Snapshot.Properties.FirstOrDefault(p => p.Name == property)?.Value?.ToString() : null;
+    }
+
+    /// <summary>Runs a resource command (start, stop, restart) on every instance of the resource, with a deadline.</summary>
+    public async Task ExecuteAsync(IResource resource, string command, TimeSpan? timeout = null)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
+        var result = await commands.ExecuteCommandAsync(resource, command, cts.Token).WaitAsync(cts.Token);
+        Assert.True(result.Success, $"'{command}' on {resource.Name} failed: {result.Message}\n{Tracker.Describe()}");
+    }
+
+    /// <summary>Waits until the resource's instances reach the given state.</summary>
+    public Task WaitForStateAsync(IResource resource, string state, TimeSpan timeout) =>
+        Poll.UntilAsync($"{resource.Name} {state}", timeout, _ => Task.FromResult(
+            InstancesOf(resource).All(id => Tracker.Latest.TryGetValue(id, out var e) && e.Snapshot.State?.Text == state)),
+            () => Tracker.Describe());
+
+    /// <summary>A client for the shared (proxied) endpoint of a service; every request opens a new connection so requests spread over the replicas.</summary>
+    public HttpClient CreateSpreadingClient(string service, TimeSpan? timeout = null)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
+        var client = new HttpClient(handler) { BaseAddress = App.GetEndpoint(service, "http"), Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        client.DefaultRequestHeaders.ConnectionClose = true;
+        return client;
+    }
+
+    /// <summary>
+    /// The direct address of every API replica. DCP's proxy spreads new connections at random, and each replica reports
+    /// its own address in <c>/api/info</c>; asking until every replica has answered finds them all.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Uri>> DiscoverApiReplicasAsync(TimeSpan timeout)
+    {
+        var expected = ExpectedInstances(Resource<ProjectResource>("apiservice"));
+        var found = new Dictionary<string, Uri>();
+        using var client = CreateSpreadingClient("apiservice");
+        await Poll.UntilAsync($"{expected} distinct API replicas answering /api/info", timeout, async ct =>
+        {
+            var info = await client.GetFromJsonAsync<JsonElement>("/api/info", ct);
+            var replica = info.GetProperty("replica").GetString()!;
+            var address = info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!).First(a => a.StartsWith("http://", StringComparison.Ordinal));
+            found[replica] = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+            return found.Count >= expected;
+        }, () => $"Found so far: {string.Join(", ", found.Keys)}\n{Tracker.Describe()}", TimeSpan.FromMilliseconds(50));
+        return found;
+    }
+
+    /// <summary>A fail-fast admin connection to one node or Sentinel (Sentinels get the Sentinel command map).</summary>
+    public async Task<ConnectionMultiplexer> ConnectDirectAsync(IResourceWithConnectionString resource)
+    {
+        var options = ConfigurationOptions.Parse(await App.GetConnectionStringAsync(resource.Name) ?? throw new InvalidOperationException($"{resource.Name} has no connection string."));
+        options.AllowAdmin = true;
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = options.AsyncTimeout = 2000;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        if (resource is RedisSentinelResource)
+        {
+            options.CommandMap = CommandMap.Sentinel;
+            options.TieBreaker = string.Empty;
+        }
+
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>The TCP port a node or Sentinel listens on.</summary>
+    public async Task<int> PortOfAsync(IResourceWithConnectionString resource)
+    {
+        var options = ConfigurationOptions.Parse(await App.GetConnectionStringAsync(resource.Name) ?? "");
+        return ((System.Net.IPEndPoint)options.EndPoints[0]).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await App.StopAsync(cts.Token).WaitAsync(cts.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            // DisposeAsync below still tears DCP and every process down.
+        }
+
+        await Tracker.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}

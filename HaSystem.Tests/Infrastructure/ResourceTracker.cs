@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HaSystem.Tests.Infrastructure;
+
+/// <summary>
+/// Keeps the latest snapshot and the last log lines of every resource instance, so a test that times out can
+/// print what each process was doing instead of just "timeout".
+/// </summary>
+public sealed class ResourceTracker : IAsyncDisposable
+{
+    private const int LogLinesKept = 40;
+
+    private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new();
+    private readonly ConcurrentDictionary<string, Task> _logWatchers = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ResourceLoggerService _loggers;
+    private readonly Task _watcher;
+
+    public ResourceTracker(DistributedApplication app)
+    {
+        _loggers = app.Services.GetRequiredService<ResourceLoggerService>();
+        _watcher = Task.Run(() => WatchAsync(app.ResourceNotifications, _stop.Token));
+    }
+
+    /// <summary>The latest snapshot of each resource instance, by resource id (replicas have one id each).</summary>
+    public IReadOnlyDictionary<string, ResourceEvent> Latest => _latest;
+
+    /// <summary>Every resource's state, health and last log lines, for a failure message.</summary>
+    public string Describe(int logLines = 15)
+    {
+        var text = new StringBuilder("Resource states:\n");
+        foreach (var (id, e) in _latest.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var s = e.Snapshot;
+            var properties = string.Join(", ", s.Properties.Where(p => p.Name.StartsWith("redis.", StringComparison.Ordinal)).Select(p => $"{p.Name}={p.Value}"));
+            text.AppendLine($"  {id}: state={s.State?.Text ?? "?"} health={s.HealthStatus?.ToString() ?? "-"} exit={s.ExitCode?.ToString() ?? "-"} {properties}");
+        }
+
+        foreach (var (id, lines) in _logs.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine($"--- last log lines of {id} ---");
+            foreach (var line in lines.TakeLast(logLines))
+            {
+                text.AppendLine($"  {line}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _watcher.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task WatchAsync(ResourceNotificationService notifications, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in notifications.WatchAsync(cancellationToken))
+            {
+                _latest[e.ResourceId] = e;
+                _ = _logWatchers.GetOrAdd(e.ResourceId, id => Task.Run(() => WatchLogsAsync(id, cancellationToken), CancellationToken.None));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task WatchLogsAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        var lines = _logs.GetOrAdd(resourceId, _ => new ConcurrentQueue<string>());
+        try
+        {
+            await foreach (var batch in _loggers.WatchAsync(resourceId).WithCancellation(cancellationToken))
+            {
+                foreach (var line in batch)
+                {
+                    lines.Enqueue(line.Content);
+                    while (lines.Count > LogLinesKept && lines.TryDequeue(out _))
+                    {
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using HaSystem.Tests.Infrastructure;
+
+namespace HaSystem.Tests.Redis;
+
+/// <summary>Services start while every Redis process is down, report Degraded, and recover on their own.</summary>
+public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] Services = ["apiservice", "worker", "webfrontend"];
+
+    private HaSystemApp _system = null!;
+
+    public async Task InitializeAsync() => _system = await HaSystemApp.StartAsync();
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    // Guards against a service that crashes or hangs at start without Redis, reports Unhealthy (and is taken out
+    // of rotation), or needs a restart once Redis is back.
+    [Fact(Timeout = 480_000)]
+    public async Task Services_start_degraded_while_redis_is_down_and_recover_without_a_restart()
+    {
+        var nodes = _system.Model.Resources.OfType<RedisNodeResource>().ToArray();
+        var sentinels = _system.Model.Resources.OfType<RedisSentinelResource>().ToArray();
+
+        await Task.WhenAll(sentinels.Concat<IResource>(nodes).Select(r => _system.ExecuteAsync(r, KnownResourceCommands.StopCommand)));
+        foreach (var resource in sentinels.Concat<IResource>(nodes))
+        {
+            await Poll.UntilAsync($"{resource.Name} stopped", TimeSpan.FromSeconds(30),
+                _ => Task.FromResult(_system.Tracker.Latest.TryGetValue(_system.InstancesOf(resource).Single(), out var e)
+                                     && e.Snapshot.State?.Text != KnownResourceStates.Running),
+                () => _system.Tracker.Describe(0));
+        }
+
+        // Every service instance starts again while no Redis node or Sentinel runs.
+        var restart = Stopwatch.StartNew();
+        foreach (var service in Services)
+        {
+            await _system.ExecuteAsync(_system.Resource<ProjectResource>(service), KnownResourceCommands.RestartCommand, TimeSpan.FromMinutes(2));
+        }
+
+        foreach (var service in Services)
+        {
+            await Poll.UntilAsync($"{service}: every replica alive and Degraded", TimeSpan.FromSeconds(90),
+                ct => EveryAnswerIsAsync(service, "Degraded", ct), () => _system.Tracker.Describe());
+        }
+
+        Measurements.Record(output, "redis_down.restart_to_all_services_degraded", restart.Elapsed.TotalSeconds, "s");
+
+        // While Redis is down a write fails fast with a problem response, it does not hang.
+        using (var api = _system.CreateSpreadingClient("apiservice"))
+        {
+            var timer = Stopwatch.StartNew();
+            var response = await api.PostAsync("/api/redis/state/probe", null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.True(timer.Elapsed < TimeSpan.FromSeconds(3), $"A write took {timer.Elapsed.TotalSeconds:0.0} s while Redis was down.");
+        }
+
+        // Redis comes back; nothing restarts the services.
+        var back = Stopwatch.StartNew();
+        await Task.WhenAll(nodes.Select(n => _system.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+        await Task.WhenAll(sentinels.Select(s => _system.ExecuteAsync(s, KnownResourceCommands.StartCommand)));
+        foreach (var service in Services)
+        {
+            await Poll.UntilAsync($"{service}: every replica Healthy again", TimeSpan.FromSeconds(90),
+                ct => EveryAnswerIsAsync(service, "Healthy", ct), () => _system.Tracker.Describe());
+        }
+
+        Measurements.Record(output, "redis_down.redis_start_to_all_services_healthy", back.Elapsed.TotalSeconds, "s");
+
+        using var client = _system.CreateSpreadingClient("apiservice");
+        await Poll.UntilAsync("a write through the API", TimeSpan.FromSeconds(30),
+            async ct => (await client.PostAsync("/api/redis/state/probe", null, ct)).StatusCode == HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// Asks the service's shared endpoint several times (new connection each, so the replicas are sampled) and checks
+    /// that <c>/alive</c> answers and <c>/health</c> reports <paramref name="status"/> for both Redis roles.
+    /// </summary>
+    private async Task<bool> EveryAnswerIsAsync(string service, string status, CancellationToken cancellationToken)
+    {
+        using var http = _system.CreateSpreadingClient(service, TimeSpan.FromSeconds(5));
+        for (var i = 0; i < 8; i++)
+        {
+            if ((await http.GetAsync("/alive", cancellationToken)).StatusCode != HttpStatusCode.OK)
+            {
+                return false;
+            }
+
+            var response = await http.GetAsync("/health", cancellationToken);
+            var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
+            if (response.StatusCode != HttpStatusCode.OK
+                || report.GetProperty("status").GetString() != status
+                || report.GetProperty("entries").GetProperty("redis-state").GetProperty("status").GetString() != status
+                || report.GetProperty("entries").GetProperty("redis-cache").GetProperty("status").GetString() != status)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HaSystem.Tests.Infrastructure;
+
+namespace HaSystem.Tests.Redis;
+
+/// <summary>Killing the <c>state</c> primary: Sentinels promote a replica and every API replica writes again.</summary>
+public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>The figure the issue sets for these machines (measured 2–5 s).</summary>
+    private static readonly TimeSpan FailoverTarget = TimeSpan.FromSeconds(6);
+
+    private HaSystemApp _system = null!;
+
+    public async Task InitializeAsync() => _system = await HaSystemApp.StartAsync();
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    // Guards against clients that stay stuck on a dead primary, Sentinels that cannot fail over, and an old
+    // primary that comes back as a second primary.
+    [Fact(Timeout = 300_000)]
+    public async Task Writes_resume_on_every_api_replica_after_the_state_primary_is_killed()
+    {
+        var replicas = await _system.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60));
+        var group = _system.Resource<RedisMonitoredGroupResource>("state");
+        var oldPrimary = group.Nodes[0];
+        var oldPort = $"127.0.0.1:{await _system.PortOfAsync(oldPrimary)}";
+
+        var writes = new ConcurrentQueue<Write>();
+        var clock = Stopwatch.StartNew();
+        using var stopLoop = new CancellationTokenSource();
+        var loop = Task.Run(() => WriteLoopAsync(writes, clock, stopLoop.Token));
+
+        await Poll.UntilAsync("writes succeeding before the kill", TimeSpan.FromSeconds(30),
+            _ => Task.FromResult(writes.Count(w => w.Ok) >= 5), () => _system.Tracker.Describe());
+
+        var pid = _system.ProcessIdOf(oldPrimary);
+        var killedAt = clock.Elapsed;
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill(); // SIGKILL, as kill -9
+        }
+
+        output.WriteLine($"Killed {oldPrimary.Name} (pid {pid}) at {killedAt.TotalSeconds:0.00} s");
+
+        var firstSuccess = await Poll.UntilAsync("a write through the API to a new primary", TimeSpan.FromSeconds(30),
+            _ => Task.FromResult(writes.FirstOrDefault(w => w.At > killedAt && w.Ok && w.Primary != oldPort)),
+            () => $"Writes since the kill: {string.Join(", ", writes.Where(w => w.At > killedAt).Select(w => $"{w.At.TotalSeconds:0.0}s:{(w.Ok ? w.Primary : "fail")}"))}\n{_system.Tracker.Describe()}",
+            TimeSpan.FromMilliseconds(50));
+        var recovery = firstSuccess.At - killedAt;
+        Measurements.Record(output, "failover.state.kill_to_first_api_write", recovery.TotalSeconds, "s");
+
+        // Every replica, addressed directly, writes to the new primary.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        string? newPrimary = null;
+        foreach (var (replica, address) in replicas)
+        {
+            var answer = await Poll.UntilAsync($"{replica} writing to a new primary", TimeSpan.FromSeconds(30), async ct =>
+            {
+                var response = await http.PostAsync(new Uri(address, "/api/redis/state/probe"), null, ct);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return null;
+                }
+
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+                var primary = body.GetProperty("primary").GetString();
+                return primary is not null && primary != oldPort ? primary : null;
+            }, () => _system.Tracker.Describe());
+            Measurements.Record(output, $"failover.state.kill_to_write_on_{replica}", (clock.Elapsed - killedAt).TotalSeconds, "s");
+            newPrimary ??= answer;
+            Assert.Equal(newPrimary, answer);
+        }
+
+        await stopLoop.CancelAsync();
+        await loop;
+
+        Assert.True(recovery <= FailoverTarget, $"The first write after the kill took {recovery.TotalSeconds:0.00} s (target {FailoverTarget.TotalSeconds} s).");
+
+        // The dashboard follows: the promoted node shows as primary, the killed one as stopped.
+        var ports = new Dictionary<string, int>();
+        foreach (var node in group.Nodes)
+        {
+            ports[node.Name] = await _system.PortOfAsync(node);
+        }
+
+        var promoted = group.Nodes.Single(n => newPrimary == $"127.0.0.1:{ports[n.Name]}");
+        Assert.NotEqual(oldPrimary.Name, promoted.Name);
+        await Poll.UntilAsync($"{promoted.Name} shown as primary", TimeSpan.FromSeconds(15),
+            _ => Task.FromResult(_system.PropertyOf(promoted, RedisResourceProperties.Role) == "primary" && _system.PropertyOf(group, RedisResourceProperties.CurrentPrimary) == promoted.Name),
+            () => _system.Tracker.Describe(0));
+
+        // The killed node, started again, rejoins as a replica of the promoted one.
+        var restartedAt = clock.Elapsed;
+        await _system.ExecuteAsync(oldPrimary, KnownResourceCommands.StartCommand);
+        await using var rejoined = await _system.ConnectDirectAsync(oldPrimary);
+        await Poll.UntilAsync($"{oldPrimary.Name} replicating {promoted.Name}", TimeSpan.FromSeconds(60), async _ =>
+        {
+            var info = await RedisQueries.ReplicationAsync(rejoined);
+            return info["role"] == "slave" && info["master_link_status"] == "up" && newPrimary!.EndsWith($":{info["master_port"]}", StringComparison.Ordinal);
+        }, () => _system.Tracker.Describe());
+        Measurements.Record(output, "failover.state.restart_to_rejoined_as_replica", (clock.Elapsed - restartedAt).TotalSeconds, "s");
+        await Poll.UntilAsync($"{oldPrimary.Name} shown as replica", TimeSpan.FromSeconds(15),
+            _ => Task.FromResult(_system.PropertyOf(oldPrimary, RedisResourceProperties.Role) == "replica"), () => _system.Tracker.Describe(0));
+    }
+
+    private async Task WriteLoopAsync(ConcurrentQueue<Write> writes, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        using var api = _system.CreateSpreadingClient("apiservice", TimeSpan.FromSeconds(3));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await api.PostAsync("/api/redis/state/probe", null, cancellationToken);
+                var primary = response.IsSuccessStatusCode
+                    ? (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("primary").GetString()
+                    : null;
+                writes.Enqueue(new Write(clock.Elapsed, response.IsSuccessStatusCode, primary));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                writes.Enqueue(new Write(clock.Elapsed, false, null));
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    private sealed record Write(TimeSpan At, bool Ok, string? Primary);
+}
