@@ -87,9 +87,13 @@ internal sealed class RedisGroupHealthCheck(RedisAdminClient client, RedisMonito
             }
 
             var info = await client.TryGetReplicationAsync(node, cancellationToken).ConfigureAwait(false);
-            return info is { IsPrimary: true }
-                ? HealthCheckResult.Healthy($"primary is {node.Name}")
-                : HealthCheckResult.Unhealthy($"The Sentinels name {node.Name}, which does not answer as primary.");
+            if (info is not { IsPrimary: true })
+            {
+                return HealthCheckResult.Unhealthy($"The Sentinels name {node.Name}, which does not answer as primary.");
+            }
+
+            group.MarkElected();
+            return HealthCheckResult.Healthy($"primary is {node.Name}");
         }
 
         return HealthCheckResult.Unhealthy($"The Sentinels name {agreed.Key}, which is not a node of '{group.Name}'.");

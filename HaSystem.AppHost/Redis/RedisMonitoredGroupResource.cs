@@ -9,6 +9,7 @@ public sealed class RedisMonitoredGroupResource(string name, RedisSentinelTopolo
     : Resource(name), IResourceWithConnectionString, IResourceWithWaitSupport
 {
     private readonly List<RedisNodeResource> _nodes = [];
+    private readonly TaskCompletionSource _firstElection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The Sentinel topology that monitors this group.</summary>
     public RedisSentinelTopologyResource Topology { get; } = topology;
@@ -24,6 +25,14 @@ public sealed class RedisMonitoredGroupResource(string name, RedisSentinelTopolo
     /// Sentinel can answer follows this one, so a restart never brings back a second primary.
     /// </summary>
     public RedisNodeResource LastKnownPrimary { get; internal set; } = null!;
+
+    /// <summary>
+    /// Completes the first time the Sentinels agree on a primary that answers, with every Sentinel ready to fail
+    /// over. It never goes back: see <see cref="RedisSentinelBuilderExtensions.WaitForFirstElection"/>.
+    /// </summary>
+    public Task FirstElection => _firstElection.Task;
+
+    internal void MarkElected() => _firstElection.TrySetResult();
 
     internal void AddNode(RedisNodeResource node)
     {
@@ -42,7 +51,7 @@ public sealed class RedisMonitoredGroupResource(string name, RedisSentinelTopolo
             var builder = new ReferenceExpressionBuilder();
             foreach (var sentinel in Topology.Sentinels)
             {
-                builder.Append($"{sentinel.PrimaryEndpoint.Property(EndpointProperty.Host)}:{sentinel.PrimaryEndpoint.Property(EndpointProperty.TargetPort)},");
+                builder.Append($"{RedisConfigFiles.LoopbackAddress}:{sentinel.PrimaryEndpoint.Property(EndpointProperty.TargetPort)},");
             }
 
             builder.Append($"serviceName={Name},password={Topology.PasswordParameter}");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
@@ -140,6 +141,29 @@ public static class RedisSentinelBuilderExtensions
         group.Resource.Settings.AppendOnly = true;
         group.Resource.Settings.AppendFsync = "everysec";
         return group;
+    }
+
+    /// <summary>
+    /// Holds the resource's first start until the group has elected its first primary and every Sentinel is ready to
+    /// fail over. Unlike <c>WaitFor</c>, later starts (a replica restarted during a Redis outage) are not held: a
+    /// service must come back and serve from its fallbacks while Redis is down, not wait for Redis to return.
+    /// </summary>
+    public static IResourceBuilder<T> WaitForFirstElection<T>(
+        this IResourceBuilder<T> resource, IResourceBuilder<RedisMonitoredGroupResource> group)
+        where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(group);
+
+        return resource.OnBeforeResourceStarted(async (r, e, cancellationToken) =>
+        {
+            if (!group.Resource.FirstElection.IsCompleted)
+            {
+                e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(r)
+                    .LogInformation("Waiting for the first primary election of Redis group '{Group}'.", group.Resource.Name);
+                await group.Resource.FirstElection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        });
     }
 
     private static IResourceBuilder<RedisSentinelResource> AddSentinel(

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace HaSystem.Tests.Infrastructure;
@@ -41,6 +42,13 @@ public sealed class HaSystemApp : IAsyncDisposable
             args,
             (options, _) => options.DisableDashboard = true,
             cts.Token);
+
+        // Resource logs are kept by the tracker and printed on failure; on the console they would drown the results.
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("HaSystem.AppHost.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
         var app = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
         var tracker = new ResourceTracker(app);
         var started = new HaSystemApp(app, tracker, TimeSpan.Zero);
@@ -92,6 +100,35 @@ public sealed class HaSystemApp : IAsyncDisposable
         var id = InstancesOf(resource).Single();
         var pid = Tracker.Latest[id].Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
         return Convert.ToInt32(pid, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Stops every replica of a project the way an orchestrator should: SIGTERM to the service process itself. DCP runs
+    /// a project under a <c>dotnet run</c> wrapper and signals the wrapper with SIGINT, which the wrapper does not pass on
+    /// without a terminal, so DCP's own stop waits ~10 s and then kills. The wrapper exits as soon as its child does.
+    /// </summary>
+    public async Task TerminateServiceAsync(ProjectResource service)
+    {
+        foreach (var id in InstancesOf(service))
+        {
+            var wrapper = Convert.ToInt32(Tracker.Latest[id].Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+            foreach (var child in ChildProcesses(wrapper))
+            {
+                Signals.Terminate(child);
+            }
+        }
+
+        await Poll.UntilAsync($"{service.Name} stopped", TimeSpan.FromSeconds(60),
+            _ => Task.FromResult(InstancesOf(service).All(id => Tracker.Latest.TryGetValue(id, out var e) && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text))),
+            () => Tracker.Describe(0));
+    }
+
+    private static IEnumerable<int> ChildProcesses(int pid)
+    {
+        var path = $"/proc/{pid}/task/{pid}/children";
+        return File.Exists(path)
+            ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()
+            : [];
     }
 
     public string? PropertyOf(IResource resource, string property)
@@ -166,7 +203,12 @@ public sealed class HaSystemApp : IAsyncDisposable
     public async Task<int> PortOfAsync(IResourceWithConnectionString resource)
     {
         var options = ConfigurationOptions.Parse(await App.GetConnectionStringAsync(resource.Name) ?? "");
-        return ((System.Net.IPEndPoint)options.EndPoints[0]).Port;
+        return options.EndPoints[0] switch
+        {
+            System.Net.IPEndPoint ip => ip.Port,
+            System.Net.DnsEndPoint dns => dns.Port,
+            var other => throw new InvalidOperationException($"Unexpected endpoint {other}."),
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -30,14 +30,14 @@ public sealed class MissingExecutableTests
     public async Task Running_the_apphost_without_redis_on_path_exits_with_the_install_hint()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(Path.GetDirectoryName(Projects.HaSystem_AppHost.ProjectPath)!, "bin", configuration, "net10.0", "HaSystem.AppHost.dll");
+        var dll = Path.Combine(Projects.HaSystem_AppHost.ProjectPath, "bin", configuration, "net10.0", "HaSystem.AppHost.dll");
         Assert.True(File.Exists(dll), $"{dll} not built.");
 
         var start = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet", [dll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Projects.HaSystem_AppHost.ProjectPath)!,
+            WorkingDirectory = Projects.HaSystem_AppHost.ProjectPath,
         };
         start.Environment["PATH"] = "/nonexistent";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";

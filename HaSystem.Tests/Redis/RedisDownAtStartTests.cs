@@ -23,21 +23,22 @@ public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLife
     {
         var nodes = _system.Model.Resources.OfType<RedisNodeResource>().ToArray();
         var sentinels = _system.Model.Resources.OfType<RedisSentinelResource>().ToArray();
+        var services = Services.Select(_system.Resource<ProjectResource>).ToArray();
 
+        // Stop the services while Redis still runs, then every Redis process, then start the services again.
+        await Task.WhenAll(services.Select(_system.TerminateServiceAsync));
         await Task.WhenAll(sentinels.Concat<IResource>(nodes).Select(r => _system.ExecuteAsync(r, KnownResourceCommands.StopCommand)));
         foreach (var resource in sentinels.Concat<IResource>(nodes))
         {
-            await Poll.UntilAsync($"{resource.Name} stopped", TimeSpan.FromSeconds(30),
-                _ => Task.FromResult(_system.Tracker.Latest.TryGetValue(_system.InstancesOf(resource).Single(), out var e)
-                                     && e.Snapshot.State?.Text != KnownResourceStates.Running),
-                () => _system.Tracker.Describe(0));
+            await WaitUntilStoppedAsync(resource);
         }
 
-        // Every service instance starts again while no Redis node or Sentinel runs.
         var restart = Stopwatch.StartNew();
-        foreach (var service in Services)
+        foreach (var service in services)
         {
-            await _system.ExecuteAsync(_system.Resource<ProjectResource>(service), KnownResourceCommands.RestartCommand, TimeSpan.FromMinutes(2));
+            // One after the other: the web front end waits for the API (WaitFor) and would give up on a stopped one.
+            await _system.ExecuteAsync(service, KnownResourceCommands.StartCommand, TimeSpan.FromMinutes(2));
+            await _system.WaitForStateAsync(service, KnownResourceStates.Running, TimeSpan.FromSeconds(60));
         }
 
         foreach (var service in Services)
@@ -74,6 +75,12 @@ public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLife
         await Poll.UntilAsync("a write through the API", TimeSpan.FromSeconds(30),
             async ct => (await client.PostAsync("/api/redis/state/probe", null, ct)).StatusCode == HttpStatusCode.OK);
     }
+
+    private Task WaitUntilStoppedAsync(IResource resource) =>
+        Poll.UntilAsync($"{resource.Name} stopped", TimeSpan.FromSeconds(60),
+            _ => Task.FromResult(_system.InstancesOf(resource).All(id =>
+                _system.Tracker.Latest.TryGetValue(id, out var e) && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text))),
+            () => _system.Tracker.Describe(0));
 
     /// <summary>
     /// Asks the service's shared endpoint several times (new connection each, so the replicas are sampled) and checks

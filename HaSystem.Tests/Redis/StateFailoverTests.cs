@@ -96,9 +96,10 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetim
         // The killed node, started again, rejoins as a replica of the promoted one.
         var restartedAt = clock.Elapsed;
         await _system.ExecuteAsync(oldPrimary, KnownResourceCommands.StartCommand);
-        await using var rejoined = await _system.ConnectDirectAsync(oldPrimary);
         await Poll.UntilAsync($"{oldPrimary.Name} replicating {promoted.Name}", TimeSpan.FromSeconds(60), async _ =>
         {
+            // A fresh connection each time: a client created before the process listens would wait out its own back-off.
+            await using var rejoined = await _system.ConnectDirectAsync(oldPrimary);
             var info = await RedisQueries.ReplicationAsync(rejoined);
             return info["role"] == "slave" && info["master_link_status"] == "up" && newPrimary!.EndsWith($":{info["master_port"]}", StringComparison.Ordinal);
         }, () => _system.Tracker.Describe());
