@@ -19,13 +19,7 @@ internal static class RedisConfigFiles
         var directory = node.Group.Topology.RunDirectory.For(node.Name);
         var settings = node.Group.Settings;
 
-        var config = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"port {port}")
-            .AppendLine(CultureInfo.InvariantCulture, $"bind {LoopbackAddress}")
-            .AppendLine(CultureInfo.InvariantCulture, $"dir {Quote(directory)}")
-            .AppendLine("daemonize no")
-            .AppendLine("logfile \"\"")
-            .AppendLine(CultureInfo.InvariantCulture, $"requirepass {Quote(password)}")
+        var config = Header(port, directory, password)
             .AppendLine(CultureInfo.InvariantCulture, $"masterauth {Quote(password)}")
             // No RDB snapshots on any role: the cache is rebuildable and the state role persists through its AOF.
             .AppendLine("save \"\"")
@@ -66,13 +60,7 @@ internal static class RedisConfigFiles
         var password = await GetPasswordAsync(topology, cancellationToken).ConfigureAwait(false);
         var options = topology.Options;
 
-        var config = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"port {port}")
-            .AppendLine(CultureInfo.InvariantCulture, $"bind {LoopbackAddress}")
-            .AppendLine(CultureInfo.InvariantCulture, $"dir {Quote(directory)}")
-            .AppendLine("daemonize no")
-            .AppendLine("logfile \"\"")
-            .AppendLine(CultureInfo.InvariantCulture, $"requirepass {Quote(password)}")
+        var config = Header(port, directory, password)
             .AppendLine(CultureInfo.InvariantCulture, $"sentinel sentinel-pass {Quote(password)}");
         foreach (var group in topology.Groups)
         {
@@ -87,6 +75,15 @@ internal static class RedisConfigFiles
 
         return await WriteAsync(directory, "sentinel.conf", config.ToString(), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>What every process shares: loopback only, its own folder, logs to stdout (the dashboard), a password.</summary>
+    private static StringBuilder Header(int port, string directory, string password) => new StringBuilder()
+        .AppendLine(CultureInfo.InvariantCulture, $"port {port}")
+        .AppendLine(CultureInfo.InvariantCulture, $"bind {LoopbackAddress}")
+        .AppendLine(CultureInfo.InvariantCulture, $"dir {Quote(directory)}")
+        .AppendLine("daemonize no")
+        .AppendLine("logfile \"\"")
+        .AppendLine(CultureInfo.InvariantCulture, $"requirepass {Quote(password)}");
 
     public static async Task<int> GetPortAsync(EndpointReference endpoint, CancellationToken cancellationToken)
     {
