@@ -7,10 +7,20 @@ var sentinels = builder.AddRedisSentinels("sentinel", redisPassword);
 var cache = sentinels.AddMonitoredGroup("cache", replicas: 1).WithEvictingCache(sentinels.Resource.Options.CacheMaxMemory);
 var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence();
 
+// The API owns the catalog database and issues the tokens every other call needs.
+var catalog = builder.AddSqliteDatabase("catalog");
+var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true);
+var demoPassword = builder.AddParameter("demo-password", new GenerateParameterDefault { MinLength = 16, Special = false }, secret: true);
+
 var api = builder.AddProject<Projects.HaSystem_ApiService>("apiservice")
     .WithReplicas(3)
     .WithHttpEndpoint()
     .WithRedisRoles(cache, state)
+    .WithReference(catalog)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithEnvironment("Demo__Password", demoPassword)
+    .WithEnvironment("Chaos__Enabled", builder.Configuration["Chaos:Enabled"] ?? "false")
+    .WithConfiguredEnvironment("ApiService:Environment")
     .WithHttpHealthCheck("/health/ready");
 
 builder.AddProject<Projects.HaSystem_Worker>("worker")

@@ -29,18 +29,18 @@ public static partial class Extensions
         app.MapHealthChecks(HealthEndpoints.Alive, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.LiveTag),
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().AllowAnonymous();
 
         app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().AllowAnonymous();
 
         app.MapHealthChecks(HealthEndpoints.Health, new HealthCheckOptions
         {
             ResponseWriter = HealthReportWriter.WriteAsync,
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().AllowAnonymous();
 
         return app;
     }

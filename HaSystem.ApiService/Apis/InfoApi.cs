@@ -2,6 +2,10 @@ using HaSystem.ServiceDefaults.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using HaSystem.ApiService.Resilience;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace HaSystem.ApiService.Apis;
@@ -11,22 +15,36 @@ public static class InfoApi
 {
     public static IEndpointRouteBuilder MapInfoApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/info", GetInfo).WithName("GetInfo");
+        // Anonymous on purpose: it is the replica's operational identity card (load balancer, status page, tests).
+        app.MapGet("/api/info", GetInfo).WithName("GetInfo").AllowAnonymous().WithTags("Diagnostics");
         return app;
     }
 
-    public static InfoResponse GetInfo(ReplicaIdentity replica, IServer server, IServiceProvider services)
+    public static async Task<InfoResponse> GetInfo(
+        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakerState breaker)
     {
-        var redis = RedisRoles.All.ToDictionary(role => role, role =>
+        var pipeline = pipelines.GetPipeline(RedisResilienceExtensions.PipelineName);
+        var redis = new Dictionary<string, RedisRoleView>();
+        foreach (var role in RedisRoles.All)
         {
             var multiplexer = services.GetRequiredKeyedService<IConnectionMultiplexer>(role);
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer);
-            return new RedisRoleView(primary?.ToString(), multiplexer.IsConnected);
-        });
+            double? pingMs = null;
+            try
+            {
+                pingMs = (await pipeline.ExecuteAsync(async ct => await multiplexer.GetDatabase().PingAsync().WaitAsync(ct))).TotalMilliseconds;
+            }
+            catch (Exception ex) when (ex is RedisException or BrokenCircuitException or TimeoutRejectedException or TimeoutException)
+            {
+                // Unreachable: reported as a missing ping, the endpoint itself still answers.
+            }
+
+            redis[role] = new RedisRoleView(primary?.ToString(), multiplexer.IsConnected, pingMs);
+        }
 
         // The replica's own address (not the shared proxy), so a client can address this replica directly.
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis);
+        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis, breaker.Current);
     }
 }
 
@@ -36,7 +54,8 @@ public sealed record InfoResponse(
     int ProcessId,
     DateTimeOffset StartedAt,
     string[] Addresses,
-    IReadOnlyDictionary<string, RedisRoleView> Redis);
+    IReadOnlyDictionary<string, RedisRoleView> Redis,
+    string RedisBreaker);
 
 /// <summary>The primary a role's client writes to now (<see langword="null"/> while it has none).</summary>
-public sealed record RedisRoleView(string? Primary, bool Connected);
+public sealed record RedisRoleView(string? Primary, bool Connected, double? PingMs);

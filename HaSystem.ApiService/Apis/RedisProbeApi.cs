@@ -2,6 +2,10 @@ using System.Diagnostics;
 using HaSystem.ServiceDefaults.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.HttpResults;
+using HaSystem.ApiService.Resilience;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace HaSystem.ApiService.Apis;
@@ -16,12 +20,12 @@ public static class RedisProbeApi
 
     public static IEndpointRouteBuilder MapRedisProbeApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/redis/{role}/probe", WriteProbe).WithName("WriteRedisProbe");
+        app.MapPost("/api/redis/{role}/probe", WriteProbe).WithName("WriteRedisProbe").AllowAnonymous().WithTags("Diagnostics");
         return app;
     }
 
     public static async Task<Results<Ok<ProbeResponse>, ProblemHttpResult>> WriteProbe(
-        string role, ReplicaIdentity replica, IServiceProvider services, HttpContext context)
+        string role, ReplicaIdentity replica, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, HttpContext context)
     {
         if (!RedisRoles.All.Contains(role))
         {
@@ -35,11 +39,12 @@ public static class RedisProbeApi
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await multiplexer.GetDatabase().StringSetAsync($"probe:{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl);
+            await pipelines.GetPipeline(RedisResilienceExtensions.PipelineName).ExecuteAsync(async ct =>
+                await multiplexer.GetDatabase().StringSetAsync($"probe:{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl).WaitAsync(ct));
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
             return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or BrokenCircuitException or TimeoutRejectedException)
         {
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(

@@ -42,10 +42,9 @@ public static class RedisSentinelBuilderExtensions
         options.ServerExecutable = serverPath;
         options.SentinelExecutable = sentinelPath;
 
-        var runDirectory = RedisRunDirectory.Create();
+        var runDirectory = RunDirectory.For(builder);
         builder.Services.TryAddSingleton<RedisAdminClient>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisRoleMonitor>());
-        builder.Services.AddHostedService(_ => new RedisRunDirectoryCleanup(runDirectory));
 
         var topology = builder.AddResource(new RedisSentinelTopologyResource(name, password.Resource, options, runDirectory))
             .WithInitialState(new CustomResourceSnapshot

@@ -4,7 +4,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// A set of Sentinels and the Redis groups they monitor. It is the parent of everything Redis in the dashboard;
 /// it runs no process of its own.
 /// </summary>
-public sealed class RedisSentinelTopologyResource(string name, ParameterResource password, RedisTopologyOptions options, RedisRunDirectory runDirectory)
+public sealed class RedisSentinelTopologyResource(string name, ParameterResource password, RedisTopologyOptions options, RunDirectory runDirectory)
     : Resource(name)
 {
     private readonly List<RedisSentinelResource> _sentinels = [];
@@ -17,7 +17,7 @@ public sealed class RedisSentinelTopologyResource(string name, ParameterResource
     public RedisTopologyOptions Options { get; } = options;
 
     /// <summary>The per-run folder that holds every node's data and every generated configuration file.</summary>
-    public RedisRunDirectory RunDirectory { get; } = runDirectory;
+    public RunDirectory RunDirectory { get; } = runDirectory;
 
     /// <summary>The Sentinels, in ordinal order.</summary>
     public IReadOnlyList<RedisSentinelResource> Sentinels => _sentinels;

@@ -1,31 +1,49 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The folder of one AppHost run under the temp directory: a sub-folder per node (data, AOF, generated
-/// configuration). Every run starts empty; the folder is removed when the AppHost stops, and folders that a
-/// crashed run left behind are removed by the next one.
+/// The folder of one AppHost run under the temp directory: a sub-folder per Redis node (data, AOF, generated
+/// configuration) and one for the SQLite catalog. Every run starts empty; the folder is removed when the AppHost
+/// stops, and folders that a crashed run left behind are removed by the next one.
 /// </summary>
-public sealed class RedisRunDirectory
+public sealed class RunDirectory
 {
-    private static readonly string Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hasystem-redis");
+    private static readonly string Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hasystem");
 
-    private RedisRunDirectory(string path) => Path = path;
+    private RunDirectory(string path) => Path = path;
 
     /// <summary>The folder of this run.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The folder of this run, created on first use (with its removal at stop registered on <paramref name="builder"/>).
+    /// </summary>
+    public static RunDirectory For(IDistributedApplicationBuilder builder)
+    {
+        // One per application builder (tests build several applications in one process).
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(RunDirectory))?.ImplementationInstance is RunDirectory existing)
+        {
+            return existing;
+        }
+
+        var directory = Create();
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(new RunDirectoryCleanup(directory));
+        return directory;
+    }
+
     /// <summary>Creates the folder of this run, after removing those of runs whose AppHost is gone.</summary>
-    public static RedisRunDirectory Create()
+    private static RunDirectory Create()
     {
         Directory.CreateDirectory(Root);
         RemoveAbandonedRuns();
         var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var path = System.IO.Path.Combine(Root, $"{Environment.ProcessId}-{stamp}-{Guid.NewGuid():N}"[..40]);
         CreatePrivateDirectory(path);
-        return new RedisRunDirectory(path);
+        return new RunDirectory(path);
     }
 
     /// <summary>The folder of one node or Sentinel, created on first use.</summary>
@@ -76,7 +94,7 @@ public sealed class RedisRunDirectory
             var pidText = name.Split('-')[0];
             if (int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
             {
-                new RedisRunDirectory(dir).Delete();
+                new RunDirectory(dir).Delete();
             }
         }
     }

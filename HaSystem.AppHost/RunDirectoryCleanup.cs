@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>Removes the run's folder when the AppHost stops.</summary>
-internal sealed class RedisRunDirectoryCleanup(RedisRunDirectory directory) : IHostedService
+internal sealed class RunDirectoryCleanup(RunDirectory directory) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

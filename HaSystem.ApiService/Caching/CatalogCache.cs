@@ -1,0 +1,68 @@
+using HaSystem.ApiService.Catalog;
+using HaSystem.ApiService.Identity;
+using HaSystem.ApiService.Telemetry;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace HaSystem.ApiService.Caching;
+
+/// <summary>
+/// The catalog's cache-aside: every key and tag is namespaced <c>tenant:{id}:…</c> with a validated
+/// <see cref="TenantId"/>. Reads go L1 → L2 → database with stampede protection; when the database fails the last
+/// good value is served, marked stale. A tenant is invalidated by expiring its tag: one write whatever the size of
+/// the other tenants' data, propagated to every replica by the backplane.
+/// </summary>
+public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
+{
+    public async Task<Served<ProductDto?>> GetProductAsync(TenantId tenant, long id, Func<CancellationToken, Task<ProductDto?>> load, CancellationToken cancellationToken)
+    {
+        var key = ProductKey(tenant, id);
+        using var scope = CacheTrace.Begin(key);
+        var value = await cache.GetOrSetAsync<ProductDto?>(key, async (_, ct) => await load(ct), tags: [TenantTag(tenant)], token: cancellationToken);
+        return Record(new Served<ProductDto?>(value, scope.Trace.ServedBy));
+    }
+
+    public async Task<Served<ProductPage>> GetPageAsync(TenantId tenant, ProductQuery query, Func<CancellationToken, Task<ProductPage>> load, CancellationToken cancellationToken)
+    {
+        var key = $"tenant:{tenant}:products:p{query.Page}:s{query.PageSize}:q{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query.Search?.Trim() ?? "")))[..16]}";
+        using var scope = CacheTrace.Begin(key);
+        var value = await cache.GetOrSetAsync<ProductPage>(key, async (_, ct) => await load(ct), tags: [TenantTag(tenant), ListsTag(tenant)], token: cancellationToken);
+        return Record(new Served<ProductPage>(value, scope.Trace.ServedBy));
+    }
+
+    /// <summary>After a write: the product's new value everywhere, and the tenant's lists rebuilt on next read.</summary>
+    public async Task ProductChangedAsync(TenantId tenant, long id, ProductDto? product, CancellationToken cancellationToken)
+    {
+        if (product is null)
+        {
+            await cache.RemoveAsync(ProductKey(tenant, id), token: cancellationToken);
+        }
+        else
+        {
+            await cache.SetAsync(ProductKey(tenant, id), product, tags: [TenantTag(tenant)], token: cancellationToken);
+        }
+
+        await cache.RemoveByTagAsync(ListsTag(tenant), token: cancellationToken);
+    }
+
+    /// <summary>Expires every entry of one tenant on every replica; other tenants are untouched.</summary>
+    public async Task InvalidateTenantAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        await cache.RemoveByTagAsync(TenantTag(tenant), token: cancellationToken);
+        telemetry.Invalidations.Add(1, new KeyValuePair<string, object?>("tenant", tenant.Value));
+    }
+
+    private static string ProductKey(TenantId tenant, long id) => $"tenant:{tenant}:product:{id}";
+
+    private static string TenantTag(TenantId tenant) => $"tenant:{tenant}";
+
+    private static string ListsTag(TenantId tenant) => $"tenant:{tenant}:lists";
+
+    private Served<T> Record<T>(Served<T> served)
+    {
+        telemetry.CacheLookups.Add(1, new KeyValuePair<string, object?>("served_by", served.By));
+        return served;
+    }
+}
+
+/// <summary>A value and how it was served (the <c>X-Cache</c> header).</summary>
+public sealed record Served<T>(T Value, string By);

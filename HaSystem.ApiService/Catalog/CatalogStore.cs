@@ -1,0 +1,81 @@
+using HaSystem.ApiService.Identity;
+using HaSystem.ApiService.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Polly;
+using Polly.Registry;
+
+namespace HaSystem.ApiService.Catalog;
+
+/// <summary>
+/// The catalog in the primary data source. Every query is scoped to one tenant, and runs through the
+/// <c>catalog-database</c> pipeline (where the chaos fault is injected).
+/// </summary>
+public sealed class CatalogStore(CatalogDbContext db, ResiliencePipelineProvider<string> pipelines)
+{
+    public const string PipelineName = "catalog-database";
+
+    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
+
+    public Task<ProductDto?> FindAsync(TenantId tenant, long id, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct => await db.Products.AsNoTracking()
+            .Where(p => p.TenantId == tenant.Value && p.Id == id)
+            .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Price, p.Stock, p.Version, p.UpdatedAtUtc))
+            .SingleOrDefaultAsync(ct), cancellationToken).AsTask();
+
+    public Task<ProductPage> ListAsync(TenantId tenant, ProductQuery query, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct =>
+        {
+            var products = db.Products.AsNoTracking().Where(p => p.TenantId == tenant.Value);
+            if (!string.IsNullOrWhiteSpace(query.Search))
+            {
+                products = products.Where(p => EF.Functions.Like(p.Name, $"%{EscapeLike(query.Search.Trim())}%", "\\"));
+            }
+
+            var total = await products.CountAsync(ct);
+            var items = await products.OrderBy(p => p.Id)
+                .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
+                .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Price, p.Stock, p.Version, p.UpdatedAtUtc))
+                .ToListAsync(ct);
+            return new ProductPage(items, query.Page, query.PageSize, total);
+        }, cancellationToken).AsTask();
+
+    public Task<ProductDto> CreateAsync(TenantId tenant, ProductInput input, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct =>
+        {
+            var product = new Product
+            {
+                TenantId = tenant.Value, Name = input.Name.Trim(), Description = input.Description?.Trim() ?? "",
+                Price = input.Price, Stock = input.Stock, Version = 1, UpdatedAtUtc = DateTime.UtcNow,
+            };
+            db.Products.Add(product);
+            await db.SaveChangesAsync(ct);
+            return ProductDto.From(product);
+        }, cancellationToken).AsTask();
+
+    public Task<ProductDto?> UpdateAsync(TenantId tenant, long id, ProductInput input, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct =>
+        {
+            var product = await db.Products.SingleOrDefaultAsync(p => p.TenantId == tenant.Value && p.Id == id, ct);
+            if (product is null)
+            {
+                return null;
+            }
+
+            product.Name = input.Name.Trim();
+            product.Description = input.Description?.Trim() ?? "";
+            product.Price = input.Price;
+            product.Stock = input.Stock;
+            product.Version++;
+            product.UpdatedAtUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync(ct);
+            return ProductDto.From(product);
+        }, cancellationToken).AsTask();
+
+    public Task<bool> DeleteAsync(TenantId tenant, long id, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(async ct =>
+            await db.Products.Where(p => p.TenantId == tenant.Value && p.Id == id).ExecuteDeleteAsync(ct) == 1,
+            cancellationToken).AsTask();
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

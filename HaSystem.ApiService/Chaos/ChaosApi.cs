@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using HaSystem.ApiService.Identity;
+
+namespace HaSystem.ApiService.Chaos;
+
+/// <summary><c>PUT /api/admin/chaos/database</c>: make this replica's database calls fail, or stop failing.</summary>
+public static class ChaosApi
+{
+    public static IEndpointRouteBuilder MapChaosApi(this IEndpointRouteBuilder app, IConfiguration configuration)
+    {
+        if (configuration.GetValue("Chaos:Enabled", false))
+        {
+            app.MapPut("/api/admin/chaos/database", SetDatabaseFault).RequireAuthorization(IdentityExtensions.AdminPolicy).WithTags("Chaos");
+        }
+
+        return app;
+    }
+
+    public static Ok<ChaosState> SetDatabaseFault(ChaosState request, DatabaseChaos chaos)
+    {
+        chaos.Failing = request.DatabaseFailing;
+        return TypedResults.Ok(new ChaosState(chaos.Failing));
+    }
+}
+
+public sealed record ChaosState(bool DatabaseFailing);

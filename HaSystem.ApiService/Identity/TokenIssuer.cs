@@ -1,0 +1,36 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using HaSystem.ApiService.Infrastructure;
+
+namespace HaSystem.ApiService.Identity;
+
+/// <summary>Signs short-lived bearer tokens carrying the user's tenant and role.</summary>
+public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
+{
+    public static SymmetricSecurityKey KeyFrom(JwtOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
+
+    public IssuedToken Issue(CatalogUser user)
+    {
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var expires = now + settings.Lifetime;
+        var token = new JwtSecurityToken(
+            issuer: settings.Issuer,
+            audience: settings.Audience,
+            claims:
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, user.UserName),
+                new Claim(CurrentTenant.ClaimType, user.TenantId),
+                new Claim(ClaimTypes.Role, user.Role),
+            ],
+            notBefore: now.UtcDateTime,
+            expires: expires.UtcDateTime,
+            signingCredentials: new SigningCredentials(KeyFrom(settings), SecurityAlgorithms.HmacSha256));
+        return new IssuedToken(new JwtSecurityTokenHandler().WriteToken(token), "Bearer", (int)settings.Lifetime.TotalSeconds);
+    }
+}
+
+public sealed record IssuedToken(string AccessToken, string TokenType, int ExpiresIn);

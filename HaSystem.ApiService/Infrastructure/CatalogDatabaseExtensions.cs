@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace HaSystem.ApiService.Infrastructure;
+
+/// <summary>Bound from <c>Demo</c>: the password of the seeded demo users (an Aspire secret parameter).</summary>
+public sealed class DemoUserOptions
+{
+    public const string SectionName = "Demo";
+
+    [Required, MinLength(8)]
+    public string Password { get; set; } = "";
+}
+
+public static class CatalogDatabaseExtensions
+{
+    /// <summary>SQLite at <c>ConnectionStrings:catalog</c>, seeded with the demo data on first migration.</summary>
+    public static IHostApplicationBuilder AddCatalogDatabase(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DemoUserOptions>().BindConfiguration(DemoUserOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var connectionString = builder.Configuration.GetConnectionString("catalog")
+            ?? throw new InvalidOperationException("ConnectionStrings:catalog is missing: the AppHost provides it.");
+
+        builder.Services.AddDbContext<CatalogDbContext>((services, options) => options
+            .UseSqlite(connectionString)
+            .UseAsyncSeeding((context, _, cancellationToken) =>
+                CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value.Password, cancellationToken))
+            .UseSeeding((_, _) => throw new NotSupportedException("Seed asynchronously.")));
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations and seeds. EF Core serialises concurrent migrators with a lock table, so the three
+    /// replicas can all call this at start-up; WAL lets readers proceed while one replica writes.
+    /// </summary>
+    public static async Task MigrateCatalogDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await db.Database.MigrateAsync();
+    }
+}

@@ -1,0 +1,37 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>How the HaSystem services are attached to the Redis groups and configured.</summary>
+internal static class ServiceResourceExtensions
+{
+    /// <summary>
+    /// Gives the service the Sentinel connection string of each group (<c>ConnectionStrings__{group}</c>) and holds
+    /// its first start until every group has an elected primary and Sentinels ready to fail over.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRedisRoles(
+        this IResourceBuilder<ProjectResource> service, params IResourceBuilder<RedisMonitoredGroupResource>[] groups)
+    {
+        foreach (var group in groups)
+        {
+            service.WithReference(group).WaitForFirstElection(group);
+        }
+
+        return service;
+    }
+
+    /// <summary>
+    /// Passes every key of the configuration section <paramref name="section"/> to the service as an environment
+    /// variable, so a run (or a test) can tune a service without editing it: <c>ApiService:Environment:Catalog__Cache__Duration=00:00:05</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfiguredEnvironment(this IResourceBuilder<ProjectResource> service, string section)
+    {
+        foreach (var setting in service.ApplicationBuilder.Configuration.GetSection(section).GetChildren())
+        {
+            service.WithEnvironment(setting.Key, setting.Value ?? "");
+        }
+
+        return service;
+    }
+}
