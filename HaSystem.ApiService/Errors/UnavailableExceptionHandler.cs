@@ -14,7 +14,14 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title) = exception switch
+        // FusionCache may wrap a factory's exception; what matters is the dependency that failed.
+        var cause = exception;
+        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or RedisException))
+        {
+            cause = cause.InnerException;
+        }
+
+        var (status, title) = cause switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             DatabaseUnavailableException or Microsoft.Data.Sqlite.SqliteException => (StatusCodes.Status503ServiceUnavailable, "The catalog database is unavailable"),

@@ -199,6 +199,16 @@ public sealed class HaSystemApp : IAsyncDisposable
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
+    /// <summary>Runs SQL straight against a SQLite database of the system, bypassing the API and its cache.</summary>
+    public async Task ExecuteSqlAsync(string database, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(await App.GetConnectionStringAsync(database));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The TCP port a node or Sentinel listens on.</summary>
     public async Task<int> PortOfAsync(IResourceWithConnectionString resource)
     {

@@ -5,9 +5,25 @@ public sealed class RunningSystemFixture : IAsyncLifetime
 {
     private HaSystemApp? _system;
 
+    /// <summary>
+    /// Catalog entries stay fresh 3 s (instead of 30 s) so that a test sees fail-safe serving stale values without a
+    /// long wait; fail-safe retries the database every second.
+    /// </summary>
+    public static readonly string[] Arguments =
+    [
+        "ApiService:Environment:Catalog__Cache__Duration=00:00:03",
+        "ApiService:Environment:Catalog__Cache__FailSafeThrottleDuration=00:00:01",
+    ];
+
     public HaSystemApp System => _system ?? throw new InvalidOperationException("The system is not started.");
 
-    public async Task InitializeAsync() => _system = await HaSystemApp.StartAsync();
+    public ApiClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _system = await HaSystemApp.StartAsync(Arguments);
+        Api = new ApiClient(_system);
+    }
 
     public async Task DisposeAsync()
     {
