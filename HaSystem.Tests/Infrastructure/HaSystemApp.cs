@@ -118,9 +118,7 @@ public sealed class HaSystemApp : IAsyncDisposable
             }
         }
 
-        await Poll.UntilAsync($"{service.Name} stopped", TimeSpan.FromSeconds(60),
-            _ => Task.FromResult(InstancesOf(service).All(id => Tracker.Latest.TryGetValue(id, out var e) && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text))),
-            () => Tracker.Describe(0));
+        await WaitForStoppedAsync(service);
     }
 
     private static IEnumerable<int> ChildProcesses(int pid)
@@ -151,6 +149,13 @@ public sealed class HaSystemApp : IAsyncDisposable
         Poll.UntilAsync($"{resource.Name} {state}", timeout, _ => Task.FromResult(
             InstancesOf(resource).All(id => Tracker.Latest.TryGetValue(id, out var e) && e.Snapshot.State?.Text == state)),
             () => Tracker.Describe());
+
+    /// <summary>Waits until every instance of the resource has stopped (any terminal state).</summary>
+    public Task WaitForStoppedAsync(IResource resource, TimeSpan? timeout = null) =>
+        Poll.UntilAsync($"{resource.Name} stopped", timeout ?? TimeSpan.FromSeconds(60),
+            _ => Task.FromResult(InstancesOf(resource).All(id =>
+                Tracker.Latest.TryGetValue(id, out var e) && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text))),
+            () => Tracker.Describe(0));
 
     /// <summary>A client for the shared (proxied) endpoint of a service; every request opens a new connection so requests spread over the replicas.</summary>
     public HttpClient CreateSpreadingClient(string service, TimeSpan? timeout = null)

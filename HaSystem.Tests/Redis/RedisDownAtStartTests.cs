@@ -30,7 +30,7 @@ public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLife
         await Task.WhenAll(sentinels.Concat<IResource>(nodes).Select(r => _system.ExecuteAsync(r, KnownResourceCommands.StopCommand)));
         foreach (var resource in sentinels.Concat<IResource>(nodes))
         {
-            await WaitUntilStoppedAsync(resource);
+            await _system.WaitForStoppedAsync(resource);
         }
 
         var restart = Stopwatch.StartNew();
@@ -75,12 +75,6 @@ public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLife
         await Poll.UntilAsync("a write through the API", TimeSpan.FromSeconds(30),
             async ct => (await client.PostAsync("/api/redis/state/probe", null, ct)).StatusCode == HttpStatusCode.OK);
     }
-
-    private Task WaitUntilStoppedAsync(IResource resource) =>
-        Poll.UntilAsync($"{resource.Name} stopped", TimeSpan.FromSeconds(60),
-            _ => Task.FromResult(_system.InstancesOf(resource).All(id =>
-                _system.Tracker.Latest.TryGetValue(id, out var e) && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text))),
-            () => _system.Tracker.Describe(0));
 
     /// <summary>
     /// Asks the service's shared endpoint several times (new connection each, so the replicas are sampled) and checks
