@@ -44,6 +44,10 @@ public static class CachingExtensions
                 entry.DistributedCacheHardTimeout = settings.DistributedHardTimeout;
                 entry.AllowBackgroundDistributedCacheOperations = true;
                 entry.JitterMaxDuration = TimeSpan.FromSeconds(2);
+
+                // Tag timestamps are read on every tagged lookup; they must not wait on Redis longer than entries do.
+                options.TagsDefaultEntryOptions.DistributedCacheSoftTimeout = settings.DistributedSoftTimeout;
+                options.TagsDefaultEntryOptions.DistributedCacheHardTimeout = settings.DistributedHardTimeout;
             })
             .WithSystemTextJsonSerializer()
             .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = cacheRole(sp), InstanceName = "catalog:" }))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HaSystem.ApiService.Catalog;
 using HaSystem.ApiService.Identity;
 using HaSystem.ApiService.Telemetry;
@@ -16,6 +17,7 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
     public async Task<Served<ProductDto?>> GetProductAsync(TenantId tenant, long id, Func<CancellationToken, Task<ProductDto?>> load, CancellationToken cancellationToken)
     {
         var key = ProductKey(tenant, id);
+        using var activity = ApiTelemetry.ActivitySource.StartActivity("catalog.product.get");
         using var scope = CacheTrace.Begin(key);
         var value = await cache.GetOrSetAsync<ProductDto?>(key, async (_, ct) => await load(ct), tags: [TenantTag(tenant)], token: cancellationToken);
         return Record(new Served<ProductDto?>(value, scope.Trace.ServedBy));
@@ -24,6 +26,7 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
     public async Task<Served<ProductPage>> GetPageAsync(TenantId tenant, ProductQuery query, Func<CancellationToken, Task<ProductPage>> load, CancellationToken cancellationToken)
     {
         var key = $"tenant:{tenant}:products:p{query.Page}:s{query.PageSize}:q{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query.Search?.Trim() ?? "")))[..16]}";
+        using var activity = ApiTelemetry.ActivitySource.StartActivity("catalog.products.list");
         using var scope = CacheTrace.Begin(key);
         var value = await cache.GetOrSetAsync<ProductPage>(key, async (_, ct) => await load(ct), tags: [TenantTag(tenant), ListsTag(tenant)], token: cancellationToken);
         return Record(new Served<ProductPage>(value, scope.Trace.ServedBy));
@@ -47,6 +50,8 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
     /// <summary>Expires every entry of one tenant on every replica; other tenants are untouched.</summary>
     public async Task InvalidateTenantAsync(TenantId tenant, CancellationToken cancellationToken)
     {
+        using var activity = ApiTelemetry.ActivitySource.StartActivity("catalog.cache.invalidate_tenant");
+        activity?.SetTag("hasystem.tenant", tenant.Value);
         await cache.RemoveByTagAsync(TenantTag(tenant), token: cancellationToken);
         telemetry.Invalidations.Add(1, new KeyValuePair<string, object?>("tenant", tenant.Value));
     }
@@ -60,6 +65,7 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
     private Served<T> Record<T>(Served<T> served)
     {
         telemetry.CacheLookups.Add(1, new KeyValuePair<string, object?>("served_by", served.By));
+        Activity.Current?.SetTag("hasystem.cache.served_by", served.By);
         return served;
     }
 }

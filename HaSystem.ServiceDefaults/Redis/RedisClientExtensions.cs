@@ -13,10 +13,10 @@ public static class RedisClientExtensions
     /// <summary>Connects to every Redis group (<see cref="RedisRoles.All"/>).</summary>
     public static TBuilder AddRedisRoles<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        foreach (var role in RedisRoles.All)
-        {
-            builder.AddRedisRole(role);
-        }
+        // The cache is optional: while it is disconnected a command should fail at once (a miss), not wait in the
+        // backlog for a reconnect. State commands wait, so that a write survives a failover's short reconnect.
+        builder.AddRedisRole(RedisRoles.Cache, failFastWhileDisconnected: true);
+        builder.AddRedisRole(RedisRoles.State, failFastWhileDisconnected: false);
 
         return builder;
     }
@@ -25,9 +25,10 @@ public static class RedisClientExtensions
     /// Registers a keyed <see cref="IConnectionMultiplexer"/> for <paramref name="role"/> from
     /// <c>ConnectionStrings:{role}</c> (the Sentinel form the AppHost provides), tuned for outages: the service starts
     /// while Redis is down and reconnects in the background with exponential back-off. Replaces Aspire's Redis health
-    /// check, which reports Unhealthy, with one that reports Degraded.
+    /// check, which reports Unhealthy, with one that reports Degraded. With <paramref name="failFastWhileDisconnected"/>
+    /// a command fails at once while the connection is down instead of waiting in the backlog up to the async timeout.
     /// </summary>
-    public static TBuilder AddRedisRole<TBuilder>(this TBuilder builder, string role) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddRedisRole<TBuilder>(this TBuilder builder, string role, bool failFastWhileDisconnected = false) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
@@ -41,7 +42,11 @@ public static class RedisClientExtensions
 
         // Runs after Aspire's own configuration of the same named options.
         builder.Services.AddOptions<ConfigurationOptions>(role)
-            .Configure<IOptions<RedisConnectionOptions>>((redis, connection) => Apply(redis, connection.Value, role));
+            .Configure<IOptions<RedisConnectionOptions>>((redis, connection) =>
+            {
+                Apply(redis, connection.Value, role);
+                redis.BacklogPolicy = failFastWhileDisconnected ? BacklogPolicy.FailFast : BacklogPolicy.Default;
+            });
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"redis-{role}",

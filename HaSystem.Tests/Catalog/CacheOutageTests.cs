@@ -48,6 +48,11 @@ public sealed class CacheOutageTests(ITestOutputHelper output) : IAsyncLifetime
                 var read = await ReadAsync(replica, id);
                 Assert.True(read.Status == HttpStatusCode.OK, $"Read {id} on {replica} answered {(int)read.Status} while the cache was down.");
                 slowest = read.Elapsed > slowest ? read.Elapsed : slowest;
+                if (read.Elapsed > TimeSpan.FromMilliseconds(200))
+                {
+                    output.WriteLine($"slow read at {clock.Elapsed.TotalSeconds:0.00} s: product {id} on {replica.Port} took {read.Elapsed.TotalMilliseconds:0} ms ({read.ServedBy})");
+                }
+
                 reads++;
             }
 
