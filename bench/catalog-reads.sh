@@ -15,13 +15,17 @@ command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)
 dotnet build HaSystem.AppHost -v q -nologo > /dev/null
 log=$(mktemp)
 setsid dotnet run --project HaSystem.AppHost --no-build -- \
-  "ApiService:Environment:RateLimiting__PermitLimit=100000000" > "$log" 2>&1 &
+  "ApiService:Environment:RateLimiting__PermitLimit=1000000" > "$log" 2>&1 &
 apphost=$!
 cleanup() {
   local host
-  host=$(pgrep -P "$apphost" -f 'HaSystem.AppHost$' || true)
+  host=$(pgrep -P "$apphost" -f 'HaSystem.AppHost' || true)
   kill -TERM ${host:-$apphost} 2> /dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$apphost" 2> /dev/null || break; sleep 1; done
+  # The AppHost returns before DCP has stopped every process; wait for the services of this run to be gone too.
+  for _ in $(seq 1 90); do
+    if ! kill -0 "${host:-$apphost}" 2> /dev/null && ! pgrep -f 'bin/.*/HaSystem\.(ApiService|Worker|Web)$' > /dev/null; then break; fi
+    sleep 1
+  done
 }
 trap cleanup EXIT
 
@@ -42,8 +46,9 @@ token=$(curl -fs -X POST "$base/api/auth/token" -H 'content-type: application/js
   -d "{\"userName\":\"user@acme\",\"password\":\"$password\"}" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 curl -fs -o /dev/null "$base/api/catalog/products/5" -H "authorization: Bearer $token"
 
-run() { # name url [auth]
+run() { # name url [auth]: 5 s unmeasured (JIT, connection pools), then the measured run
   local out
+  wrk -t2 -c"$connections" -d5s ${3:+-H "authorization: Bearer $3"} "$2" > /dev/null
   if [ -n "${3:-}" ]; then
     out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "authorization: Bearer $3" "$2")
   else
@@ -61,7 +66,7 @@ results=()
 results+=("$(run "/alive (baseline)" "$base/alive")")
 results+=("$(run "cached product read" "$base/api/catalog/products/5" "$token")")
 # Only this run's cache nodes: their configuration files live in this AppHost's run folder.
-hostpid=$(pgrep -P "$apphost" -f 'HaSystem.AppHost$' | head -n 1)
+hostpid=$(pgrep -P "$apphost" -f 'HaSystem.AppHost' | head -n 1)
 for cachepid in $(pgrep -x redis-server || true); do
   if tr '\0' ' ' < "/proc/$cachepid/cmdline" | grep -q "/hasystem/${hostpid}-[^ ]*/cache-"; then kill -TERM "$cachepid"; fi
 done

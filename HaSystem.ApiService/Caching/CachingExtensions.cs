@@ -17,7 +17,7 @@ public static class CachingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddCatalogCache(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CatalogCacheOptions>().BindConfiguration(CatalogCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<CatalogCacheOptions>(CatalogCacheOptions.SectionName);
 
         // Both the L2 and the backplane dispose the multiplexer they are given when the cache is disposed; that only
         // happens when the host shuts down, after which nothing uses the connection.

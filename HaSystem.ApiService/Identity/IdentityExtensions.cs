@@ -14,7 +14,7 @@ public static class IdentityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTokenAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<JwtOptions>(JwtOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenIssuer>();
 

@@ -18,7 +18,7 @@ public static class CatalogDatabaseExtensions
     /// <summary>SQLite at <c>ConnectionStrings:catalog</c>, seeded with the demo data on first migration.</summary>
     public static IHostApplicationBuilder AddCatalogDatabase(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DemoUserOptions>().BindConfiguration(DemoUserOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<DemoUserOptions>(DemoUserOptions.SectionName);
         var connectionString = builder.Configuration.GetConnectionString("catalog")
             ?? throw new InvalidOperationException("ConnectionStrings:catalog is missing: the AppHost provides it.");
 

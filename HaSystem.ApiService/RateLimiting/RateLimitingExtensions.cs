@@ -8,7 +8,7 @@ public static class RateLimitingExtensions
 {
     public static IHostApplicationBuilder AddTenantRateLimiting(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TenantRateLimitOptions>().BindConfiguration(TenantRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<TenantRateLimitOptions>(TenantRateLimitOptions.SectionName);
         builder.Services.AddSingleton<TenantRateLimiter>();
         return builder;
     }

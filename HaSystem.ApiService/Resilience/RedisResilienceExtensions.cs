@@ -18,7 +18,7 @@ public static class RedisResilienceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddRedisResilience(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RedisResilienceOptions>().BindConfiguration(RedisResilienceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<RedisResilienceOptions>(RedisResilienceOptions.SectionName);
         builder.Services.AddSingleton<RedisBreakerState>();
         builder.Services.AddResiliencePipeline(PipelineName, (pipeline, context) =>
         {

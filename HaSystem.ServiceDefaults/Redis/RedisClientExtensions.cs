@@ -33,10 +33,7 @@ public static class RedisClientExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
 
-        builder.Services.AddOptions<RedisConnectionOptions>()
-            .BindConfiguration(RedisConnectionOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<RedisConnectionOptions>(RedisConnectionOptions.SectionName);
 
         builder.AddKeyedRedisClient(role, settings => settings.DisableHealthChecks = true);
 

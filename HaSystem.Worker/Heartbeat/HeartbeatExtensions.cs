@@ -5,10 +5,7 @@ public static class HeartbeatExtensions
     /// <summary>Writes this replica's heartbeat to the <c>state</c> role; see <see cref="HeartbeatWriter"/>.</summary>
     public static IHostApplicationBuilder AddWorkerHeartbeat(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HeartbeatOptions>()
-            .BindConfiguration(HeartbeatOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<HeartbeatOptions>(HeartbeatOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<HeartbeatWriter>();
         return builder;
