@@ -46,9 +46,9 @@ token=$(curl -fs -X POST "$base/api/auth/token" -H 'content-type: application/js
   -d "{\"userName\":\"user@acme\",\"password\":\"$password\"}" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 curl -fs -o /dev/null "$base/api/catalog/products/5" -H "authorization: Bearer $token"
 
-run() { # name url [auth]: 5 s unmeasured (JIT, connection pools), then the measured run
+run() { # name url [auth]: one unmeasured run of the same length (tiered JIT, dynamic PGO, pools), then the measured one
   local out
-  wrk -t2 -c"$connections" -d5s ${3:+-H "authorization: Bearer $3"} "$2" > /dev/null
+  wrk -t2 -c"$connections" -d"${duration}s" ${3:+-H "authorization: Bearer $3"} "$2" > /dev/null
   if [ -n "${3:-}" ]; then
     out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "authorization: Bearer $3" "$2")
   else
@@ -65,10 +65,13 @@ run() { # name url [auth]: 5 s unmeasured (JIT, connection pools), then the meas
 results=()
 results+=("$(run "/alive (baseline)" "$base/alive")")
 results+=("$(run "cached product read" "$base/api/catalog/products/5" "$token")")
-# Only this run's cache nodes: their configuration files live in this AppHost's run folder.
+# Only this run's cache nodes, found by the ports in their configuration files (redis-server rewrites its
+# command line, so the processes cannot be recognised by their arguments).
 hostpid=$(pgrep -P "$apphost" -f 'HaSystem.AppHost' | head -n 1)
-for cachepid in $(pgrep -x redis-server || true); do
-  if tr '\0' ' ' < "/proc/$cachepid/cmdline" | grep -q "/hasystem/${hostpid}-[^ ]*/cache-"; then kill -TERM "$cachepid"; fi
+for conf in "${TMPDIR:-/tmp}"/hasystem/"$hostpid"-*/cache-*/redis.conf; do
+  cacheport=$(awk '$1 == "port" {print $2}' "$conf")
+  cachepid=$(ss -ltnp 2> /dev/null | grep "127.0.0.1:$cacheport " | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+  [ -n "$cachepid" ] && kill -TERM "$cachepid" && echo "Stopped cache node on port $cacheport (pid $cachepid)" >&2
 done
 sleep 3
 results+=("$(run "cached product read, cache role stopped" "$base/api/catalog/products/5" "$token")")

@@ -80,6 +80,15 @@ internal sealed class RedisRoleMonitor(
         if (await PublishAsync(node, RedisResourceProperties.Role, role).ConfigureAwait(false))
         {
             loggers.GetLogger(node).LogInformation("Role: {Role}.", role);
+
+            // Custom properties sit behind "Show all" in the dashboard; the icon shows the primary in the list itself.
+            var (icon, variant) = role switch
+            {
+                "primary" => ("Star", IconVariant.Filled),
+                "replica" => ("Copy", IconVariant.Regular),
+                _ => ("PlugDisconnected", IconVariant.Regular),
+            };
+            await notifications.PublishUpdateAsync(node, snapshot => snapshot with { IconName = icon, IconVariant = variant }).ConfigureAwait(false);
         }
 
         if (replication is not null)
