@@ -71,9 +71,9 @@ hostpid=$(pgrep -P "$apphost" -f 'HaSystem.AppHost' | head -n 1)
 for conf in "${TMPDIR:-/tmp}"/hasystem/"$hostpid"-*/cache-*/redis.conf; do
   cacheport=$(awk '$1 == "port" {print $2}' "$conf")
   cachepid=$(ss -ltnp 2> /dev/null | grep "127.0.0.1:$cacheport " | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
-  [ -n "$cachepid" ] && kill -TERM "$cachepid" && echo "Stopped cache node on port $cacheport (pid $cachepid)" >&2
+  [ -n "$cachepid" ] && kill -TERM "$cachepid" && echo "Stopping cache node on port $cacheport (pid $cachepid)" >&2
+  for _ in $(seq 1 50); do ss -ltn 2> /dev/null | grep -q "127.0.0.1:$cacheport " || break; sleep 0.2; done
 done
-sleep 3
 results+=("$(run "cached product read, cache role stopped" "$base/api/catalog/products/5" "$token")")
 
 baseline=$(cut -d'|' -f2 <<< "${results[0]}")

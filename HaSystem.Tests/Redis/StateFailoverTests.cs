@@ -93,15 +93,20 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetim
             _ => Task.FromResult(_system.PropertyOf(promoted, RedisResourceProperties.Role) == "primary" && _system.PropertyOf(group, RedisResourceProperties.CurrentPrimary) == promoted.Name),
             () => _system.Tracker.Describe(0));
 
-        // The killed node, started again, rejoins as a replica of the promoted one.
+        // The killed node, started again, rejoins as a replica of the current primary (the Sentinels' answer now:
+        // the primary may legitimately have moved again in the meantime), never as a second primary.
         var restartedAt = clock.Elapsed;
         await _system.ExecuteAsync(oldPrimary, KnownResourceCommands.StartCommand);
-        await Poll.UntilAsync($"{oldPrimary.Name} replicating {promoted.Name}", TimeSpan.FromSeconds(60), async _ =>
+        var sentinel = _system.Model.Resources.OfType<RedisSentinelResource>().First();
+        await Poll.UntilAsync($"{oldPrimary.Name} replicating the current primary", TimeSpan.FromSeconds(60), async _ =>
         {
-            // A fresh connection each time: a client created before the process listens would wait out its own back-off.
+            // Fresh connections each time: a client created before the process listens would wait out its back-off.
             await using var rejoined = await _system.ConnectDirectAsync(oldPrimary);
+            await using var sentinelConnection = await _system.ConnectDirectAsync(sentinel);
+            var current = (System.Net.IPEndPoint?)await sentinelConnection.GetServer(sentinelConnection.GetEndPoints()[0]).SentinelGetMasterAddressByNameAsync(group.Name);
             var info = await RedisQueries.ReplicationAsync(rejoined);
-            return info["role"] == "slave" && info["master_link_status"] == "up" && newPrimary!.EndsWith($":{info["master_port"]}", StringComparison.Ordinal);
+            return current is not null && current.Port != ports[oldPrimary.Name]
+                && info["role"] == "slave" && info["master_link_status"] == "up" && info["master_port"] == current.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }, () => _system.Tracker.Describe());
         Measurements.Record(output, "failover.state.restart_to_rejoined_as_replica", (clock.Elapsed - restartedAt).TotalSeconds, "s");
         await Poll.UntilAsync($"{oldPrimary.Name} shown as replica", TimeSpan.FromSeconds(15),
