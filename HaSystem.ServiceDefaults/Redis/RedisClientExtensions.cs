@@ -33,7 +33,11 @@ public static class RedisClientExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
 
-        builder.Services.AddValidatedOptions<RedisConnectionOptions>(RedisConnectionOptions.SectionName);
+        // Shared by every role: bind and validate once, however many roles the service connects to.
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<RedisConnectionOptions>)))
+        {
+            builder.Services.AddValidatedOptions<RedisConnectionOptions>(RedisConnectionOptions.SectionName);
+        }
 
         builder.AddKeyedRedisClient(role, settings => settings.DisableHealthChecks = true);
 

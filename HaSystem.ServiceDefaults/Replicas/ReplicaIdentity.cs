@@ -11,7 +11,7 @@ public sealed record ReplicaIdentity(string Service, string Instance, string Hos
     /// <summary>A short, unique, human-readable id, e.g. <c>apiservice-xk2pq9rt</c>.</summary>
     public string Id => Instance.StartsWith(Service, StringComparison.Ordinal) ? Instance : $"{Service}-{Instance}";
 
-    public DateTimeOffset StartedAt { get; } = new(Process.GetCurrentProcess().StartTime.ToUniversalTime(), TimeSpan.Zero);
+    public DateTimeOffset StartedAt { get; } = ProcessStartTime();
 
     public static ReplicaIdentity FromEnvironment()
     {
@@ -20,6 +20,12 @@ public sealed record ReplicaIdentity(string Service, string Instance, string Hos
         var instance = ParseAttribute(Environment.GetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES"), "service.instance.id")
             ?? $"{service}-{Environment.ProcessId}";
         return new ReplicaIdentity(service, instance, Environment.MachineName, Environment.ProcessId);
+    }
+
+    private static DateTimeOffset ProcessStartTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
     }
 
     private static string? ParseAttribute(string? attributes, string name) =>
