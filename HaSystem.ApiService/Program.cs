@@ -1,11 +1,13 @@
 using HaSystem.ApiService.Caching;
 using HaSystem.ApiService.Catalog;
 using HaSystem.ApiService.Chaos;
+using HaSystem.ApiService.Coordination;
 using HaSystem.ApiService.Errors;
 using HaSystem.ApiService.Identity;
 using HaSystem.ApiService.Infrastructure;
+using HaSystem.ApiService.Orders;
 using HaSystem.ApiService.RateLimiting;
-using HaSystem.ApiService.Resilience;
+using HaSystem.ApiService.Reports;
 using HaSystem.ApiService.Telemetry;
 using Scalar.AspNetCore;
 
@@ -14,13 +16,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisRoles();
 builder.AddApiTelemetry();
-builder.AddRedisResilience();
+builder.AddDistributedLocks();
 builder.AddApiErrorHandling();
 builder.AddCatalogDatabase();
 builder.AddTokenAuthentication();
 builder.AddTenantRateLimiting();
 builder.AddCatalogCache();
 builder.AddCatalog();
+builder.AddOrders();
+builder.AddReports();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -38,9 +42,14 @@ app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
 app.MapAuthApi();
+app.MapServiceTokenApi();
 app.MapInfoApi();
 app.MapRedisProbeApi();
 app.MapCatalogApi();
+app.MapCacheWarmupApi();
+app.MapOrdersApi();
+app.MapReportsApi();
+app.MapCoordinationApi();
 app.MapChaosApi(app.Configuration);
 
 app.Run();

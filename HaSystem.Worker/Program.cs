@@ -3,7 +3,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddRedisRoles();
+builder.AddDistributedLocks();
+builder.AddHaSystemApiClient();
 builder.AddWorkerHeartbeat();
+builder.AddLeaderElection();
+builder.AddSalesReports();
+builder.AddCacheWarmup();
 
 var app = builder.Build();
 

@@ -2,10 +2,8 @@ using HaSystem.ServiceDefaults.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using HaSystem.ApiService.Resilience;
-using Polly.CircuitBreaker;
+using HaSystem.ServiceDefaults.Resilience;
 using Polly.Registry;
-using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace HaSystem.ApiService.Apis;
@@ -21,9 +19,8 @@ public static class InfoApi
     }
 
     public static async Task<InfoResponse> GetInfo(
-        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakerState breaker)
+        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakers breakers)
     {
-        var pipeline = pipelines.GetPipeline(RedisResilienceExtensions.PipelineName);
         var redis = new Dictionary<string, RedisRoleView>();
         foreach (var role in RedisRoles.All)
         {
@@ -32,19 +29,19 @@ public static class InfoApi
             double? pingMs = null;
             try
             {
-                pingMs = (await pipeline.ExecuteAsync(async ct => await multiplexer.GetDatabase().PingAsync().WaitAsync(ct))).TotalMilliseconds;
+                pingMs = (await pipelines.For(role).ExecuteAsync(async ct => await multiplexer.GetDatabase().PingAsync().WaitAsync(ct))).TotalMilliseconds;
             }
-            catch (Exception ex) when (ex is RedisException or BrokenCircuitException or TimeoutRejectedException or TimeoutException)
+            catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
             {
                 // Unreachable: reported as a missing ping, the endpoint itself still answers.
             }
 
-            redis[role] = new RedisRoleView(primary?.ToString(), multiplexer.IsConnected, pingMs);
+            redis[role] = new RedisRoleView(primary?.ToString(), multiplexer.IsConnected, pingMs, breakers.StateOf(role));
         }
 
         // The replica's own address (not the shared proxy), so a client can address this replica directly.
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis, breaker.Current);
+        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis);
     }
 }
 
@@ -54,8 +51,7 @@ public sealed record InfoResponse(
     int ProcessId,
     DateTimeOffset StartedAt,
     string[] Addresses,
-    IReadOnlyDictionary<string, RedisRoleView> Redis,
-    string RedisBreaker);
+    IReadOnlyDictionary<string, RedisRoleView> Redis);
 
-/// <summary>The primary a role's client writes to now (<see langword="null"/> while it has none).</summary>
-public sealed record RedisRoleView(string? Primary, bool Connected, double? PingMs);
+/// <summary>The primary a role's client writes to now (<see langword="null"/> while it has none), and its breaker's state.</summary>
+public sealed record RedisRoleView(string? Primary, bool Connected, double? PingMs, string Breaker);

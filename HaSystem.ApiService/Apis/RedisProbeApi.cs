@@ -2,10 +2,8 @@ using System.Diagnostics;
 using HaSystem.ServiceDefaults.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.HttpResults;
-using HaSystem.ApiService.Resilience;
-using Polly.CircuitBreaker;
+using HaSystem.ServiceDefaults.Resilience;
 using Polly.Registry;
-using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace HaSystem.ApiService.Apis;
@@ -39,12 +37,12 @@ public static class RedisProbeApi
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await pipelines.GetPipeline(RedisResilienceExtensions.PipelineName).ExecuteAsync(async ct =>
+            await pipelines.For(role).ExecuteAsync(async ct =>
                 await multiplexer.GetDatabase().StringSetAsync($"probe:{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl).WaitAsync(ct));
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
             return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or BrokenCircuitException or TimeoutRejectedException)
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(

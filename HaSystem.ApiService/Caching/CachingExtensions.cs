@@ -1,4 +1,4 @@
-using HaSystem.ApiService.Resilience;
+using HaSystem.ServiceDefaults.Resilience;
 using HaSystem.ServiceDefaults.Redis;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
@@ -54,6 +54,8 @@ public static class CachingExtensions
             .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = cacheRole(sp) }, sp.GetService<ILogger<RedisBackplane>>()));
 
         builder.Services.AddSingleton<CatalogCache>();
+        builder.Services.AddValidatedOptions<CacheWarmupOptions>(CacheWarmupOptions.SectionName);
+        builder.Services.AddScoped<CacheWarmer>();
         builder.Services.AddOpenTelemetry()
             .WithTracing(t => t.AddSource("ZiggyCreatures.Caching.Fusion"))
             .WithMetrics(m => m.AddMeter("ZiggyCreatures.Caching.Fusion"));

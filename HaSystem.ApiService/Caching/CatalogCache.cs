@@ -47,6 +47,10 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
         await cache.RemoveByTagAsync(ListsTag(tenant), token: cancellationToken);
     }
 
+    /// <summary>Writes a product fresh from the database into both levels (L2 included, even if this replica's L1 has it).</summary>
+    public Task WarmProductAsync(TenantId tenant, ProductDto product, CancellationToken cancellationToken) =>
+        cache.SetAsync(ProductKey(tenant, product.Id), product, tags: [TenantTag(tenant)], token: cancellationToken).AsTask();
+
     /// <summary>Expires every entry of one tenant on every replica; other tenants are untouched.</summary>
     public async Task InvalidateTenantAsync(TenantId tenant, CancellationToken cancellationToken)
     {

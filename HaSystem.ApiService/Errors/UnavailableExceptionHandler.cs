@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using HaSystem.ApiService.Chaos;
+using HaSystem.ApiService.Fencing;
+using HaSystem.ApiService.Orders;
+using HaSystem.ApiService.Reports;
+using HaSystem.ServiceDefaults.Locking;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
@@ -8,7 +12,8 @@ namespace HaSystem.ApiService.Errors;
 
 /// <summary>
 /// Turns "a dependency is down and there is nothing to fall back on" into a 503 problem with <c>Retry-After</c>,
-/// and a malformed request that surfaced as an exception into its 4xx. Anything else stays a 500 without details.
+/// a lost race for a lock or a stale fencing token into 409, a request that contradicts stored data into 422, and a
+/// malformed request that surfaced as an exception into its 4xx. Anything else stays a 500 without details.
 /// </summary>
 public sealed class UnavailableExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -16,34 +21,62 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
     {
         // FusionCache may wrap a factory's exception; what matters is the dependency that failed.
         var cause = exception;
-        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or RedisException))
+        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or RedisException or LockUnavailableException))
         {
             cause = cause.InnerException;
         }
 
-        var (status, title) = cause switch
-        {
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
-            DatabaseUnavailableException or Microsoft.Data.Sqlite.SqliteException => (StatusCodes.Status503ServiceUnavailable, "The catalog database is unavailable"),
-            RedisException or BrokenCircuitException or TimeoutRejectedException => (StatusCodes.Status503ServiceUnavailable, "Redis is unavailable"),
-            _ => (0, ""),
-        };
+        var (status, title, type) = Classify(cause);
         if (status == 0)
         {
             return false;
         }
 
         context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status409Conflict && cause is not StaleFencingTokenException and not ReportAlreadyProducedException)
         {
-            context.Response.Headers.RetryAfter = "2";
+            context.Response.Headers.RetryAfter = status == StatusCodes.Status503ServiceUnavailable ? "2" : "1";
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = status == 503 ? "Please retry in a few seconds." : null },
+            ProblemDetails =
+            {
+                Status = status,
+                Title = title,
+                Type = type,
+                Detail = cause switch
+                {
+                    BadHttpRequestException => null,
+                    _ when status == StatusCodes.Status503ServiceUnavailable => "Please retry in a few seconds.",
+                    _ => cause.Message,
+                },
+            },
         });
     }
+
+    private static (int Status, string Title, string? Type) Classify(Exception cause) => cause switch
+    {
+        BadHttpRequestException bad => (bad.StatusCode, "Bad request", null),
+        DatabaseUnavailableException or Microsoft.Data.Sqlite.SqliteException => (StatusCodes.Status503ServiceUnavailable, "The catalog database is unavailable", null),
+        LockUnavailableException or LeaseLostException => (StatusCodes.Status503ServiceUnavailable, "Coordination through Redis is unavailable", null),
+        RedisException or BrokenCircuitException or TimeoutRejectedException => (StatusCodes.Status503ServiceUnavailable, "Redis is unavailable", null),
+        StaleFencingTokenException => (StatusCodes.Status409Conflict, "Stale fencing token", Problems.StaleFencingToken),
+        LockTimeoutException => (StatusCodes.Status409Conflict, "The same request is still being processed", Problems.InProgress),
+        ReportAlreadyProducedException => (StatusCodes.Status409Conflict, "Report already produced", Problems.AlreadyProduced),
+        IdempotencyKeyReusedException => (StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused with a different request", Problems.KeyReused),
+        UnknownProductsException => (StatusCodes.Status422UnprocessableEntity, "Unknown products", null),
+        _ => (0, "", null),
+    };
+}
+
+/// <summary>The <c>type</c> of the problems a client is expected to tell apart.</summary>
+public static class Problems
+{
+    public const string StaleFencingToken = "urn:hasystem:problem:stale-fencing-token";
+    public const string InProgress = "urn:hasystem:problem:request-in-progress";
+    public const string AlreadyProduced = "urn:hasystem:problem:already-produced";
+    public const string KeyReused = "urn:hasystem:problem:idempotency-key-reused";
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -8,15 +9,23 @@ public static class IdentityExtensions
 {
     public const string AdminPolicy = "admin";
 
+    /// <summary>A service token (the worker): reports, cache warm-up.</summary>
+    public const string ServicePolicy = "service";
+
+    /// <summary>Any valid token, tenant user or service: operational views such as the current leader.</summary>
+    public const string AnyCallerPolicy = "any-caller";
+
     /// <summary>
-    /// JWT bearer authentication on every endpoint (a fallback policy), an <c>admin</c> policy for writes, and a
-    /// tenant check: a token whose <c>tenant_id</c> is not a valid tenant id is rejected like a forged one.
+    /// JWT bearer authentication on every endpoint. The fallback policy wants a tenant user; <c>admin</c> guards
+    /// catalog writes, <c>service</c> the worker's endpoints. A token whose <c>tenant_id</c> is not a valid tenant id,
+    /// or a token without a tenant that is not a service's, is rejected like a forged one.
     /// </summary>
     public static IHostApplicationBuilder AddTokenAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JwtOptions>(JwtOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddValidatedOptions<ServiceClientOptions>(ServiceClientOptions.SectionName);
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -36,7 +45,11 @@ public static class IdentityExtensions
                 {
                     OnTokenValidated = context =>
                     {
-                        if (!TenantId.TryParse(context.Principal?.FindFirst(CurrentTenant.ClaimType)?.Value, out _))
+                        var tenant = context.Principal?.FindFirst(CurrentTenant.ClaimType)?.Value;
+                        var valid = tenant is null
+                            ? context.Principal?.IsInRole(Roles.Service) == true
+                            : TenantId.TryParse(tenant, out _);
+                        if (!valid)
                         {
                             context.Fail("The token carries no valid tenant.");
                         }
@@ -47,8 +60,10 @@ public static class IdentityExtensions
             });
 
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(CurrentTenant.ClaimType).Build())
+            .AddPolicy(AdminPolicy, policy => policy.RequireClaim(CurrentTenant.ClaimType).RequireRole(Roles.Admin))
+            .AddPolicy(ServicePolicy, policy => policy.RequireRole(Roles.Service))
+            .AddPolicy(AnyCallerPolicy, policy => policy.RequireAuthenticatedUser());
         return builder;
     }
 }

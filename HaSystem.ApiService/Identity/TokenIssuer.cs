@@ -12,7 +12,18 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
 {
     public static SymmetricSecurityKey KeyFrom(JwtOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
 
-    public IssuedToken Issue(CatalogUser user)
+    public IssuedToken Issue(CatalogUser user) =>
+        Issue([
+            new Claim(JwtRegisteredClaimNames.Sub, user.UserName),
+            new Claim(CurrentTenant.ClaimType, user.TenantId),
+            new Claim(ClaimTypes.Role, user.Role),
+        ]);
+
+    /// <summary>A token for a service (the worker): the <c>service</c> role and no tenant, so tenant endpoints refuse it.</summary>
+    public IssuedToken IssueService(string clientId) =>
+        Issue([new Claim(JwtRegisteredClaimNames.Sub, clientId), new Claim(ClaimTypes.Role, Roles.Service)]);
+
+    private IssuedToken Issue(Claim[] claims)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
@@ -20,12 +31,7 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
         var token = new JwtSecurityToken(
             issuer: settings.Issuer,
             audience: settings.Audience,
-            claims:
-            [
-                new Claim(JwtRegisteredClaimNames.Sub, user.UserName),
-                new Claim(CurrentTenant.ClaimType, user.TenantId),
-                new Claim(ClaimTypes.Role, user.Role),
-            ],
+            claims: claims,
             notBefore: now.UtcDateTime,
             expires: expires.UtcDateTime,
             signingCredentials: new SigningCredentials(KeyFrom(settings), SecurityAlgorithms.HmacSha256));

@@ -11,6 +11,14 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
 
     public DbSet<Product> Products => Set<Product>();
 
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<PaymentCharge> PaymentCharges => Set<PaymentCharge>();
+
+    public DbSet<SalesReport> SalesReports => Set<SalesReport>();
+
+    public DbSet<Fence> Fences => Set<Fence>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Tenant>(tenant =>
@@ -38,6 +46,47 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
             // SQLite has no decimal type: cents in a 64-bit integer keep ordering and arithmetic exact.
             product.Property(p => p.Price).HasConversion(v => (long)(v * 100m), v => v / 100m);
             product.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId);
+        });
+
+        modelBuilder.Entity<Order>(order =>
+        {
+            order.HasIndex(o => new { o.TenantId, o.IdempotencyKey }).IsUnique();
+            order.HasIndex(o => new { o.TenantId, o.CreatedAtUtc });
+            order.Property(o => o.IdempotencyKey).HasMaxLength(100);
+            order.Property(o => o.RequestHash).HasMaxLength(64);
+            order.Property(o => o.Amount).HasConversion(v => (long)(v * 100m), v => v / 100m);
+            order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
+            order.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId);
+        });
+
+        modelBuilder.Entity<OrderLine>(line =>
+        {
+            line.HasIndex(l => l.ProductId);
+            line.Property(l => l.UnitPrice).HasConversion(v => (long)(v * 100m), v => v / 100m);
+        });
+
+        // No unique index on purpose: the ledger records every charge, so a double charge shows up in it.
+        modelBuilder.Entity<PaymentCharge>(charge =>
+        {
+            charge.HasIndex(c => new { c.TenantId, c.Reference });
+            charge.Property(c => c.Reference).HasMaxLength(200);
+            charge.Property(c => c.ChargedBy).HasMaxLength(100);
+            charge.Property(c => c.Amount).HasConversion(v => (long)(v * 100m), v => v / 100m);
+        });
+
+        modelBuilder.Entity<SalesReport>(report =>
+        {
+            // A second guard behind the leader's fencing: a period can be stored once, whoever sends it.
+            report.HasIndex(r => new { r.TenantId, r.PeriodStart }).IsUnique();
+            report.Property(r => r.ProducedBy).HasMaxLength(100);
+            report.Property(r => r.Revenue).HasConversion(v => (long)(v * 100m), v => v / 100m);
+            report.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
+        });
+
+        modelBuilder.Entity<Fence>(fence =>
+        {
+            fence.HasKey(f => f.Resource);
+            fence.Property(f => f.Resource).HasMaxLength(200);
         });
     }
 }

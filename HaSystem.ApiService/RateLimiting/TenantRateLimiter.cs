@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using HaSystem.ApiService.Identity;
-using HaSystem.ApiService.Resilience;
+using HaSystem.ServiceDefaults.Resilience;
 using HaSystem.ApiService.Telemetry;
 using HaSystem.ServiceDefaults.Redis;
 using Microsoft.Extensions.Options;
@@ -29,7 +29,7 @@ public sealed class TenantRateLimiter(
         "return { c, redis.call('PTTL', @key) }");
 
     private readonly ConcurrentDictionary<TenantId, FixedWindowRateLimiter> _local = new();
-    private readonly ResiliencePipeline _redis = pipelines.GetPipeline(RedisResilienceExtensions.PipelineName);
+    private readonly ResiliencePipeline _redis = pipelines.For(RedisRoles.State);
 
     public async Task<RateLimitDecision> AcquireAsync(TenantId tenant, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class TenantRateLimiter(
             var remaining = TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1]));
             return new RateLimitDecision(count <= settings.PermitLimit, remaining, "redis");
         }
-        catch (Exception ex) when (ex is RedisException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException or TimeoutException)
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
             telemetry.RateLimitFallbacks.Add(1);
             var limiter = _local.GetOrAdd(tenant, _ => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions

@@ -14,7 +14,6 @@ public sealed class ApiTelemetry : IDisposable
     {
         Meter = meterFactory.Create(Name);
         CacheLookups = Meter.CreateCounter<long>("hasystem.cache.lookups", description: "Catalog cache lookups by how they were served (l1, l2, source, stale, fallback).");
-        BreakerTransitions = Meter.CreateCounter<long>("hasystem.redis.breaker.transitions", description: "Redis circuit breaker state changes.");
         Invalidations = Meter.CreateCounter<long>("hasystem.cache.invalidations", description: "Per-tenant cache invalidations.");
         RateLimitRejections = Meter.CreateCounter<long>("hasystem.ratelimit.rejections", description: "Requests rejected by the per-tenant rate limit.");
         RateLimitFallbacks = Meter.CreateCounter<long>("hasystem.ratelimit.fallbacks", description: "Rate-limit decisions taken by the local limiter because Redis was unreachable.");
@@ -23,8 +22,6 @@ public sealed class ApiTelemetry : IDisposable
     public Meter Meter { get; }
 
     public Counter<long> CacheLookups { get; }
-
-    public Counter<long> BreakerTransitions { get; }
 
     public Counter<long> Invalidations { get; }
 

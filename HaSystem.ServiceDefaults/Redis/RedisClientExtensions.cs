@@ -10,13 +10,14 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Connects a service to the Redis groups through the Sentinels.</summary>
 public static class RedisClientExtensions
 {
-    /// <summary>Connects to every Redis group (<see cref="RedisRoles.All"/>).</summary>
+    /// <summary>Connects to every Redis group (<see cref="RedisRoles.All"/>), each behind its own circuit breaker.</summary>
     public static TBuilder AddRedisRoles<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // The cache is optional: while it is disconnected a command should fail at once (a miss), not wait in the
         // backlog for a reconnect. State commands wait, so that a write survives a failover's short reconnect.
         builder.AddRedisRole(RedisRoles.Cache, failFastWhileDisconnected: true);
         builder.AddRedisRole(RedisRoles.State, failFastWhileDisconnected: false);
+        builder.AddRedisResilience();
 
         return builder;
     }

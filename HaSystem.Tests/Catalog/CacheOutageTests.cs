@@ -6,35 +6,25 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Catalog;
 
 /// <summary>The catalog while both <c>cache</c> nodes are stopped: reads fall back to the database, writes go on.</summary>
-public sealed class CacheOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CacheOutageTests(ITestOutputHelper output) : SystemPerTest
 {
-    private HaSystemApp _system = null!;
-    private ApiClient _api = null!;
 
-    public async Task InitializeAsync()
-    {
-        _system = await HaSystemApp.StartAsync();
-        _api = new ApiClient(_system);
-    }
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
-
-    private RedisNodeResource[] Nodes(string group) => [.. _system.Resource<RedisMonitoredGroupResource>(group).Nodes];
+    private RedisNodeResource[] Nodes(string group) => [.. System.Resource<RedisMonitoredGroupResource>(group).Nodes];
 
     // Guards against Redis failures surfacing to users as errors or as slow requests, and a cache that stays
     // bypassed after Redis returns.
     [Fact(Timeout = 300_000)]
     public async Task Reads_keep_succeeding_quickly_while_the_cache_role_is_down_and_use_it_again_after()
     {
-        var replicas = (await _system.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
+        var replicas = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
         var ids = Enumerable.Range(3001, 20).Select(i => (long)i).ToArray(); // globex's products (acme has 1..2000)
         foreach (var id in ids)
         {
             Assert.Equal(HttpStatusCode.OK, (await ReadAsync(replicas[0], id)).Status);
         }
 
-        await Task.WhenAll(Nodes("cache").Select(n => _system.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
-        await Task.WhenAll(Nodes("cache").Select(n => _system.WaitForStoppedAsync(n)));
+        await Task.WhenAll(Nodes("cache").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
+        await Task.WhenAll(Nodes("cache").Select(n => System.WaitForStoppedAsync(n)));
 
         // 8 s of reads over every replica, cached and uncached, while both cache nodes are down.
         var slowest = TimeSpan.Zero;
@@ -62,11 +52,11 @@ public sealed class CacheOutageTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{reads} reads while the cache role was down");
         Assert.True(slowest < TimeSpan.FromSeconds(1), $"The slowest read took {slowest.TotalMilliseconds:0} ms.");
 
-        var update = await _api.SendAsync(replicas[1], HttpMethod.Put, $"/api/catalog/products/{ids[0]}", "admin@globex",
+        var update = await Api.SendAsync(replicas[1], HttpMethod.Put, $"/api/catalog/products/{ids[0]}", "admin@globex",
             JsonContent.Create(new { name = "Written while the cache was down", price = 1.5m, stock = 2 }));
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-        await Task.WhenAll(Nodes("cache").Select(n => _system.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+        await Task.WhenAll(Nodes("cache").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
 
         // The cache is used again: a value read on one replica is found in Redis (l2) by another.
         await Poll.UntilAsync("an L2 hit after the cache role is back", TimeSpan.FromSeconds(60), async _ =>
@@ -74,13 +64,13 @@ public sealed class CacheOutageTests(ITestOutputHelper output) : IAsyncLifetime
             var id = ids[Random.Shared.Next(ids.Length)] + 500;
             await ReadAsync(replicas[0], id);
             return (await ReadAsync(replicas[2], id)).ServedBy == "l2";
-        }, () => _system.Tracker.Describe(), TimeSpan.FromSeconds(1));
+        }, () => System.Tracker.Describe(), TimeSpan.FromSeconds(1));
     }
 
     private async Task<(HttpStatusCode Status, string? ServedBy, TimeSpan Elapsed)> ReadAsync(Uri replica, long id)
     {
         var timer = Stopwatch.StartNew();
-        using var response = await _api.SendAsync(replica, HttpMethod.Get, $"/api/catalog/products/{id}", "user@globex", timeout: TimeSpan.FromSeconds(5));
+        using var response = await Api.SendAsync(replica, HttpMethod.Get, $"/api/catalog/products/{id}", "user@globex", timeout: TimeSpan.FromSeconds(5));
         return (response.StatusCode, ApiClient.ServedBy(response), timer.Elapsed);
     }
 }

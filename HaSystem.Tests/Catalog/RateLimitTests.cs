@@ -7,24 +7,11 @@ namespace HaSystem.Tests.Catalog;
 /// The per-tenant rate limit, counted in the <c>state</c> role and kept by a local limiter while that role is down.
 /// It stops the role, so it gets its own system, with a low limit (10 requests per 2 s per tenant).
 /// </summary>
-public sealed class RateLimitTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RateLimitTests(ITestOutputHelper output) : SystemPerTest($"ApiService:Environment:RateLimiting__PermitLimit={PermitLimit}", "ApiService:Environment:RateLimiting__Window=00:00:02")
 {
     private const int PermitLimit = 10;
 
-    private HaSystemApp _system = null!;
-    private ApiClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _system = await HaSystemApp.StartAsync(
-            $"ApiService:Environment:RateLimiting__PermitLimit={PermitLimit}",
-            "ApiService:Environment:RateLimiting__Window=00:00:02");
-        _api = new ApiClient(_system);
-    }
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
-
-    private RedisNodeResource[] Nodes(string group) => [.. _system.Resource<RedisMonitoredGroupResource>(group).Nodes];
+    private RedisNodeResource[] Nodes(string group) => [.. System.Resource<RedisMonitoredGroupResource>(group).Nodes];
 
     // Guards against a tenant exceeding its budget, a 429 without Retry-After, and limits that vanish with Redis.
     [Fact(Timeout = 300_000)]
@@ -33,7 +20,7 @@ public sealed class RateLimitTests(ITestOutputHelper output) : IAsyncLifetime
         var decided = await BurstAsync();
         Assert.Contains("redis", decided);
 
-        await Task.WhenAll(Nodes("state").Select(n => _system.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
+        await Task.WhenAll(Nodes("state").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
         try
         {
             decided = await BurstAsync();
@@ -41,16 +28,16 @@ public sealed class RateLimitTests(ITestOutputHelper output) : IAsyncLifetime
         }
         finally
         {
-            await Task.WhenAll(Nodes("state").Select(n => _system.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+            await Task.WhenAll(Nodes("state").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
         }
     }
 
     /// <summary>Sends 3× the limit at once through one replica and checks the rejections; returns who decided.</summary>
     private async Task<HashSet<string>> BurstAsync()
     {
-        var replica = (await _system.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.First();
+        var replica = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.First();
         var responses = await Task.WhenAll(Enumerable.Range(0, PermitLimit * 3).Select(_ =>
-            _api.SendAsync(replica, HttpMethod.Get, "/api/catalog/products?pageSize=1", "user@acme")));
+            Api.SendAsync(replica, HttpMethod.Get, "/api/catalog/products?pageSize=1", "user@acme")));
         var rejected = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
         output.WriteLine($"{rejected.Length} of {responses.Length} rejected");
         Assert.InRange(rejected.Length, 1, responses.Length - 1);

@@ -37,6 +37,23 @@ public sealed class ApiClient
         return token;
     }
 
+    /// <summary>A service token for the worker's client credentials (the <c>worker-client-secret</c> parameter).</summary>
+    public async Task<string> ServiceTokenAsync()
+    {
+        if (_tokens.TryGetValue("service:worker", out var cached))
+        {
+            return cached;
+        }
+
+        var parameter = _system.Model.Resources.OfType<ParameterResource>().Single(p => p.Name == "worker-client-secret");
+        using var http = _system.CreateSpreadingClient("apiservice");
+        var response = await http.PostAsJsonAsync("/api/auth/service-token", new { clientId = "worker", clientSecret = await parameter.GetValueAsync(default) });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        _tokens["service:worker"] = token;
+        return token;
+    }
+
     /// <summary>Sends a request as <paramref name="user"/> (or anonymously) to <paramref name="baseAddress"/>.</summary>
     public async Task<HttpResponseMessage> SendAsync(Uri baseAddress, HttpMethod method, string path, string? user, HttpContent? content = null, TimeSpan? timeout = null)
     {

@@ -121,6 +121,35 @@ public sealed class HaSystemApp : IAsyncDisposable
         await WaitForStoppedAsync(service);
     }
 
+    /// <summary>
+    /// The process of one replica (resource id, e.g. <c>worker-abcd1234</c>): the service itself, not the
+    /// <c>dotnet run</c> wrapper DCP started it under.
+    /// </summary>
+    public int ServiceProcessOf(string resourceId)
+    {
+        var wrapper = Convert.ToInt32(Tracker.Latest[resourceId].Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+        return ChildProcesses(wrapper).Single();
+    }
+
+    /// <summary>Waits until one replica (by resource id) has stopped (any terminal state).</summary>
+    public Task WaitForInstanceStoppedAsync(string resourceId, TimeSpan? timeout = null) =>
+        Poll.UntilAsync($"{resourceId} stopped", timeout ?? TimeSpan.FromSeconds(60),
+            _ => Task.FromResult(Tracker.Latest.TryGetValue(resourceId, out var e) && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)),
+            () => Tracker.Describe(0));
+
+    /// <summary>Runs a resource command on one replica (by resource id), with a deadline.</summary>
+    public async Task ExecuteOnInstanceAsync(string resourceId, string command, TimeSpan? timeout = null)
+    {
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
+        var result = await commands.ExecuteCommandAsync(resourceId, command, cts.Token).WaitAsync(cts.Token);
+        Assert.True(result.Success, $"'{command}' on {resourceId} failed: {result.Message}\n{Tracker.Describe()}");
+    }
+
+    /// <summary>A property of one replica (by resource id), as the dashboard shows it.</summary>
+    public string? PropertyOfInstance(string resourceId, string property) =>
+        Tracker.Latest.TryGetValue(resourceId, out var e) ? e.Snapshot.Properties.FirstOrDefault(p => p.Name == property)?.Value?.ToString() : null;
+
     private static IEnumerable<int> ChildProcesses(int pid)
     {
         var path = $"/proc/{pid}/task/{pid}/children";
@@ -212,6 +241,23 @@ public sealed class HaSystemApp : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a query straight against a SQLite database of the system and reads every row with <paramref name="read"/>.</summary>
+    public async Task<List<T>> QuerySqlAsync<T>(string database, string sql, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(await App.GetConnectionStringAsync(database));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     /// <summary>The TCP port a node or Sentinel listens on.</summary>

@@ -5,14 +5,27 @@ namespace HaSystem.Tests.Infrastructure;
 /// <summary>Sends POSIX signals by PID, for fault injection on real processes.</summary>
 internal static partial class Signals
 {
+    private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
 
     /// <summary>Asks a process to shut down gracefully (SIGTERM).</summary>
-    public static void Terminate(int pid)
+    public static void Terminate(int pid) => Send(pid, SigTerm, "TERM");
+
+    /// <summary>Kills a process outright (SIGKILL): no shutdown code runs, nothing is released.</summary>
+    public static void KillNow(int pid) => Send(pid, SigKill, "KILL");
+
+    /// <summary>Freezes a process (SIGSTOP), as a long stop-the-world pause would: no thread of it runs until <see cref="Resume"/>.</summary>
+    public static void Pause(int pid) => Send(pid, SigStop, "STOP");
+
+    public static void Resume(int pid) => Send(pid, SigCont, "CONT");
+
+    private static void Send(int pid, int signal, string name)
     {
-        if (Kill(pid, SigTerm) != 0)
+        if (Kill(pid, signal) != 0)
         {
-            throw new InvalidOperationException($"kill -TERM {pid} failed with errno {Marshal.GetLastPInvokeError()}.");
+            throw new InvalidOperationException($"kill -{name} {pid} failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
 

@@ -6,51 +6,45 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Redis;
 
 /// <summary>Services start while every Redis process is down, report Degraded, and recover on their own.</summary>
-public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisDownAtStartTests(ITestOutputHelper output) : SystemPerTest
 {
     private static readonly string[] Services = ["apiservice", "worker", "webfrontend"];
-
-    private HaSystemApp _system = null!;
-
-    public async Task InitializeAsync() => _system = await HaSystemApp.StartAsync();
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
 
     // Guards against a service that crashes or hangs at start without Redis, reports Unhealthy (and is taken out
     // of rotation), or needs a restart once Redis is back.
     [Fact(Timeout = 480_000)]
     public async Task Services_start_degraded_while_redis_is_down_and_recover_without_a_restart()
     {
-        var nodes = _system.Model.Resources.OfType<RedisNodeResource>().ToArray();
-        var sentinels = _system.Model.Resources.OfType<RedisSentinelResource>().ToArray();
-        var services = Services.Select(_system.Resource<ProjectResource>).ToArray();
+        var nodes = System.Model.Resources.OfType<RedisNodeResource>().ToArray();
+        var sentinels = System.Model.Resources.OfType<RedisSentinelResource>().ToArray();
+        var services = Services.Select(System.Resource<ProjectResource>).ToArray();
 
         // Stop the services while Redis still runs, then every Redis process, then start the services again.
-        await Task.WhenAll(services.Select(_system.TerminateServiceAsync));
-        await Task.WhenAll(sentinels.Concat<IResource>(nodes).Select(r => _system.ExecuteAsync(r, KnownResourceCommands.StopCommand)));
+        await Task.WhenAll(services.Select(System.TerminateServiceAsync));
+        await Task.WhenAll(sentinels.Concat<IResource>(nodes).Select(r => System.ExecuteAsync(r, KnownResourceCommands.StopCommand)));
         foreach (var resource in sentinels.Concat<IResource>(nodes))
         {
-            await _system.WaitForStoppedAsync(resource);
+            await System.WaitForStoppedAsync(resource);
         }
 
         var restart = Stopwatch.StartNew();
         foreach (var service in services)
         {
             // One after the other: the web front end waits for the API (WaitFor) and would give up on a stopped one.
-            await _system.ExecuteAsync(service, KnownResourceCommands.StartCommand, TimeSpan.FromMinutes(2));
-            await _system.WaitForStateAsync(service, KnownResourceStates.Running, TimeSpan.FromSeconds(60));
+            await System.ExecuteAsync(service, KnownResourceCommands.StartCommand, TimeSpan.FromMinutes(2));
+            await System.WaitForStateAsync(service, KnownResourceStates.Running, TimeSpan.FromSeconds(60));
         }
 
         foreach (var service in Services)
         {
             await Poll.UntilAsync($"{service}: every replica alive and Degraded", TimeSpan.FromSeconds(90),
-                ct => EveryAnswerIsAsync(service, "Degraded", ct), () => _system.Tracker.Describe());
+                ct => EveryAnswerIsAsync(service, "Degraded", ct), () => System.Tracker.Describe());
         }
 
         Measurements.Record(output, "redis_down.restart_to_all_services_degraded", restart.Elapsed.TotalSeconds, "s");
 
         // While Redis is down a write fails fast with a problem response, it does not hang.
-        using (var api = _system.CreateSpreadingClient("apiservice"))
+        using (var api = System.CreateSpreadingClient("apiservice"))
         {
             var timer = Stopwatch.StartNew();
             var response = await api.PostAsync("/api/redis/state/probe", null);
@@ -61,17 +55,17 @@ public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLife
 
         // Redis comes back; nothing restarts the services.
         var back = Stopwatch.StartNew();
-        await Task.WhenAll(nodes.Select(n => _system.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
-        await Task.WhenAll(sentinels.Select(s => _system.ExecuteAsync(s, KnownResourceCommands.StartCommand)));
+        await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+        await Task.WhenAll(sentinels.Select(s => System.ExecuteAsync(s, KnownResourceCommands.StartCommand)));
         foreach (var service in Services)
         {
             await Poll.UntilAsync($"{service}: every replica Healthy again", TimeSpan.FromSeconds(90),
-                ct => EveryAnswerIsAsync(service, "Healthy", ct), () => _system.Tracker.Describe());
+                ct => EveryAnswerIsAsync(service, "Healthy", ct), () => System.Tracker.Describe());
         }
 
         Measurements.Record(output, "redis_down.redis_start_to_all_services_healthy", back.Elapsed.TotalSeconds, "s");
 
-        using var client = _system.CreateSpreadingClient("apiservice");
+        using var client = System.CreateSpreadingClient("apiservice");
         await Poll.UntilAsync("a write through the API", TimeSpan.FromSeconds(30),
             async ct => (await client.PostAsync("/api/redis/state/probe", null, ct)).StatusCode == HttpStatusCode.OK);
     }
@@ -82,7 +76,7 @@ public sealed class RedisDownAtStartTests(ITestOutputHelper output) : IAsyncLife
     /// </summary>
     private async Task<bool> EveryAnswerIsAsync(string service, string status, CancellationToken cancellationToken)
     {
-        using var http = _system.CreateSpreadingClient(service, TimeSpan.FromSeconds(5));
+        using var http = System.CreateSpreadingClient(service, TimeSpan.FromSeconds(5));
         for (var i = 0; i < 8; i++)
         {
             if ((await http.GetAsync("/alive", cancellationToken)).StatusCode != HttpStatusCode.OK)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -8,26 +9,20 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Redis;
 
 /// <summary>Killing the <c>state</c> primary: Sentinels promote a replica and every API replica writes again.</summary>
-public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class StateFailoverTests(ITestOutputHelper output) : SystemPerTest
 {
     /// <summary>The figure the issue sets for these machines (measured 2–5 s).</summary>
     private static readonly TimeSpan FailoverTarget = TimeSpan.FromSeconds(6);
 
-    private HaSystemApp _system = null!;
-
-    public async Task InitializeAsync() => _system = await HaSystemApp.StartAsync();
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
-
     // Guards against clients that stay stuck on a dead primary, Sentinels that cannot fail over, and an old
     // primary that comes back as a second primary.
     [Fact(Timeout = 300_000)]
-    public async Task Writes_resume_on_every_api_replica_after_the_state_primary_is_killed()
+    public async Task Writes_resume_on_everyApi_replica_after_the_state_primary_is_killed()
     {
-        var replicas = await _system.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60));
-        var group = _system.Resource<RedisMonitoredGroupResource>("state");
+        var replicas = await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60));
+        var group = System.Resource<RedisMonitoredGroupResource>("state");
         var oldPrimary = group.Nodes[0];
-        var oldPort = $"127.0.0.1:{await _system.PortOfAsync(oldPrimary)}";
+        var oldPort = $"127.0.0.1:{await System.PortOfAsync(oldPrimary)}";
 
         var writes = new ConcurrentQueue<Write>();
         var clock = Stopwatch.StartNew();
@@ -35,9 +30,9 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetim
         var loop = Task.Run(() => WriteLoopAsync(writes, clock, stopLoop.Token));
 
         await Poll.UntilAsync("writes succeeding before the kill", TimeSpan.FromSeconds(30),
-            _ => Task.FromResult(writes.Count(w => w.Ok) >= 5), () => _system.Tracker.Describe());
+            _ => Task.FromResult(writes.Count(w => w.Ok) >= 5), () => System.Tracker.Describe());
 
-        var pid = _system.ProcessIdOf(oldPrimary);
+        var pid = System.ProcessIdOf(oldPrimary);
         var killedAt = clock.Elapsed;
         using (var process = Process.GetProcessById(pid))
         {
@@ -48,10 +43,10 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetim
 
         var firstSuccess = await Poll.UntilAsync("a write through the API to a new primary", TimeSpan.FromSeconds(30),
             _ => Task.FromResult(writes.FirstOrDefault(w => w.At > killedAt && w.Ok && w.Primary != oldPort)),
-            () => $"Writes since the kill: {string.Join(", ", writes.Where(w => w.At > killedAt).Select(w => $"{w.At.TotalSeconds:0.0}s:{(w.Ok ? w.Primary : "fail")}"))}\n{_system.Tracker.Describe()}",
+            () => $"Writes since the kill: {string.Join(", ", writes.Where(w => w.At > killedAt).Select(w => $"{w.At.TotalSeconds:0.0}s:{(w.Ok ? w.Primary : "fail")}"))}\n{System.Tracker.Describe()}",
             TimeSpan.FromMilliseconds(50));
         var recovery = firstSuccess.At - killedAt;
-        Measurements.Record(output, "failover.state.kill_to_first_api_write", recovery.TotalSeconds, "s");
+        Measurements.Record(output, "failover.state.kill_to_firstApi_write", recovery.TotalSeconds, "s");
 
         // Every replica, addressed directly, writes to the new primary.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
@@ -69,7 +64,7 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetim
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
                 var primary = body.GetProperty("primary").GetString();
                 return primary is not null && primary != oldPort ? primary : null;
-            }, () => _system.Tracker.Describe());
+            }, () => System.Tracker.Describe());
             Measurements.Record(output, $"failover.state.kill_to_write_on_{replica}", (clock.Elapsed - killedAt).TotalSeconds, "s");
             newPrimary ??= answer;
             Assert.Equal(newPrimary, answer);
@@ -84,38 +79,38 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : IAsyncLifetim
         var ports = new Dictionary<string, int>();
         foreach (var node in group.Nodes)
         {
-            ports[node.Name] = await _system.PortOfAsync(node);
+            ports[node.Name] = await System.PortOfAsync(node);
         }
 
         var promoted = group.Nodes.Single(n => newPrimary == $"127.0.0.1:{ports[n.Name]}");
         Assert.NotEqual(oldPrimary.Name, promoted.Name);
         await Poll.UntilAsync($"{promoted.Name} shown as primary", TimeSpan.FromSeconds(15),
-            _ => Task.FromResult(_system.PropertyOf(promoted, RedisResourceProperties.Role) == "primary" && _system.PropertyOf(group, RedisResourceProperties.CurrentPrimary) == promoted.Name),
-            () => _system.Tracker.Describe(0));
+            _ => Task.FromResult(System.PropertyOf(promoted, RedisResourceProperties.Role) == "primary" && System.PropertyOf(group, RedisResourceProperties.CurrentPrimary) == promoted.Name),
+            () => System.Tracker.Describe(0));
 
         // The killed node, started again, rejoins as a replica of the current primary (the Sentinels' answer now:
         // the primary may legitimately have moved again in the meantime), never as a second primary.
         var restartedAt = clock.Elapsed;
-        await _system.ExecuteAsync(oldPrimary, KnownResourceCommands.StartCommand);
-        var sentinel = _system.Model.Resources.OfType<RedisSentinelResource>().First();
+        await System.ExecuteAsync(oldPrimary, KnownResourceCommands.StartCommand);
+        var sentinel = System.Model.Resources.OfType<RedisSentinelResource>().First();
         await Poll.UntilAsync($"{oldPrimary.Name} replicating the current primary", TimeSpan.FromSeconds(60), async _ =>
         {
             // Fresh connections each time: a client created before the process listens would wait out its back-off.
-            await using var rejoined = await _system.ConnectDirectAsync(oldPrimary);
-            await using var sentinelConnection = await _system.ConnectDirectAsync(sentinel);
-            var current = (System.Net.IPEndPoint?)await sentinelConnection.GetServer(sentinelConnection.GetEndPoints()[0]).SentinelGetMasterAddressByNameAsync(group.Name);
+            await using var rejoined = await System.ConnectDirectAsync(oldPrimary);
+            await using var sentinelConnection = await System.ConnectDirectAsync(sentinel);
+            var current = (IPEndPoint?)await sentinelConnection.GetServer(sentinelConnection.GetEndPoints()[0]).SentinelGetMasterAddressByNameAsync(group.Name);
             var info = await RedisQueries.ReplicationAsync(rejoined);
             return current is not null && current.Port != ports[oldPrimary.Name]
-                && info["role"] == "slave" && info["master_link_status"] == "up" && info["master_port"] == current.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }, () => _system.Tracker.Describe());
+                && info["role"] == "slave" && info["master_link_status"] == "up" && info["master_port"] == current.Port.ToString(CultureInfo.InvariantCulture);
+        }, () => System.Tracker.Describe());
         Measurements.Record(output, "failover.state.restart_to_rejoined_as_replica", (clock.Elapsed - restartedAt).TotalSeconds, "s");
         await Poll.UntilAsync($"{oldPrimary.Name} shown as replica", TimeSpan.FromSeconds(15),
-            _ => Task.FromResult(_system.PropertyOf(oldPrimary, RedisResourceProperties.Role) == "replica"), () => _system.Tracker.Describe(0));
+            _ => Task.FromResult(System.PropertyOf(oldPrimary, RedisResourceProperties.Role) == "replica"), () => System.Tracker.Describe(0));
     }
 
     private async Task WriteLoopAsync(ConcurrentQueue<Write> writes, Stopwatch clock, CancellationToken cancellationToken)
     {
-        using var api = _system.CreateSpreadingClient("apiservice", TimeSpan.FromSeconds(3));
+        using var api = System.CreateSpreadingClient("apiservice", TimeSpan.FromSeconds(3));
         while (!cancellationToken.IsCancellationRequested)
         {
             try

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HaSystem.ApiService.Resilience;
+namespace HaSystem.ServiceDefaults.Resilience;
 
-/// <summary>Bound from <c>Redis:Resilience</c>: the one pipeline every direct Redis call of the API goes through.</summary>
+/// <summary>Bound from <c>Redis:Resilience</c>: the one pipeline every direct Redis call goes through (one breaker per role).</summary>
 public sealed class RedisResilienceOptions
 {
     public const string SectionName = "Redis:Resilience";

@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using HaSystem.ApiService.Identity;
+
+namespace HaSystem.ApiService.Orders;
+
+/// <summary>
+/// <c>POST /api/orders</c> with an <c>Idempotency-Key</c>: placed and charged once, however often and wherever it
+/// is sent. A repeat gets the first answer (status and body); the same key with another request gets 422; while the
+/// <c>state</c> role is unreachable the answer is 503 with <c>Retry-After</c> and nothing is charged.
+/// </summary>
+public static class OrdersApi
+{
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/orders", PlaceOrder).WithName("PlaceOrder").WithTags("Orders")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    public static async Task<IResult> PlaceOrder(OrderRequest request, ClaimsPrincipal user, HttpContext context, OrderService orders, CancellationToken cancellationToken)
+    {
+        if (!IdempotencyKey.TryParse(context.Request.Headers[IdempotencyKey.HeaderName].FirstOrDefault(), out var key))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid Idempotency-Key",
+                detail: $"Send an {IdempotencyKey.HeaderName} header of 1–100 letters, digits, '-', '_' or '.' (a UUID, for instance).");
+        }
+
+        var (response, replayed) = await orders.PlaceAsync(CurrentTenant.Of(user), key, request, cancellationToken);
+        context.Response.Headers[ReplayedHeader] = replayed ? "true" : "false";
+        return TypedResults.Content(response.Body, "application/json", statusCode: response.Status);
+    }
+}

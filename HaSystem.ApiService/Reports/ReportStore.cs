@@ -1,0 +1,56 @@
+using HaSystem.ApiService.Fencing;
+using HaSystem.ApiService.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace HaSystem.ApiService.Reports;
+
+/// <summary>Sales reports: written only with a fencing token of the leader lease that is not lower than the last one accepted.</summary>
+public sealed class ReportStore(CatalogDbContext db, IOptions<ReportOptions> options, TimeProvider time)
+{
+    public async Task<IReadOnlyList<ReportProgress>> ProgressAsync(CancellationToken cancellationToken) =>
+        await db.Tenants.AsNoTracking().OrderBy(t => t.Id)
+            .Select(t => new ReportProgress(t.Id, db.SalesReports.Where(r => r.TenantId == t.Id).Max(r => (long?)r.PeriodStart)))
+            .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<SalesReportView>> LatestAsync(string tenant, int count, CancellationToken cancellationToken) =>
+        (await db.SalesReports.AsNoTracking().Where(r => r.TenantId == tenant)
+            .OrderByDescending(r => r.PeriodStart).Take(count).ToListAsync(cancellationToken))
+        .Select(SalesReportView.From).ToList();
+
+    public Task<bool> TenantExistsAsync(string tenant, CancellationToken cancellationToken) =>
+        db.Tenants.AnyAsync(t => t.Id == tenant, cancellationToken);
+
+    /// <summary>Counts the period's orders and stores the report, fenced, in one transaction.</summary>
+    public async Task<SalesReportView> ProduceAsync(SalesReportInput input, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, cancellationToken);
+
+        var from = DateTime.UnixEpoch.AddSeconds(input.PeriodStart);
+        var to = from.AddSeconds(input.PeriodSeconds);
+        // SQLite cannot sum a decimal column: the period's amounts are few, add them here.
+        var amounts = await db.Orders.AsNoTracking()
+            .Where(o => o.TenantId == input.Tenant && o.CreatedAtUtc >= from && o.CreatedAtUtc < to)
+            .Select(o => o.Amount).ToListAsync(cancellationToken);
+        var report = new SalesReport
+        {
+            TenantId = input.Tenant, PeriodStart = input.PeriodStart, PeriodSeconds = input.PeriodSeconds,
+            OrderCount = amounts.Count, Revenue = amounts.Sum(), FencingToken = input.FencingToken,
+            ProducedBy = input.ProducedBy, ProducedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+        db.SalesReports.Add(report);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            throw new ReportAlreadyProducedException(input.Tenant, input.PeriodStart);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return SalesReportView.From(report);
+    }
+}

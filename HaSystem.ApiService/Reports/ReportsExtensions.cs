@@ -1,0 +1,11 @@
+namespace HaSystem.ApiService.Reports;
+
+public static class ReportsExtensions
+{
+    public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ReportOptions>(ReportOptions.SectionName);
+        builder.Services.AddScoped<ReportStore>();
+        return builder;
+    }
+}

@@ -1,0 +1,34 @@
+using HaSystem.ServiceDefaults.Locking;
+using HaSystem.ServiceDefaults.Redis;
+using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Registry;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class LockingExtensions
+{
+    /// <summary>
+    /// <see cref="RedisDistributedLock"/> on the <c>state</c> role (needs <c>AddRedisRoles</c>), configured from
+    /// <c>Locks</c>, through the role's breaker.
+    /// </summary>
+    public static TBuilder AddDistributedLocks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddRedisResilience();
+        builder.Services.AddValidatedOptions<DistributedLockOptions>(DistributedLockOptions.SectionName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new RedisDistributedLock(
+            sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State),
+            sp.GetRequiredService<IOptions<DistributedLockOptions>>().Value,
+            sp.GetRequiredService<RedisTelemetry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RedisDistributedLock>>()));
+        return builder;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using HaSystem.Tests.Infrastructure;
+
+namespace HaSystem.Tests.Coordination;
+
+/// <summary>Killing the leading worker, five times: another replica leads within the bound and no report is lost or doubled.</summary>
+public sealed class LeaderHandOverTests(ITestOutputHelper output) : SystemPerTest(Arguments)
+{
+    /// <summary>Reports every 2 s (instead of 10 s) so that each hand-over spans several periods.</summary>
+    public static readonly string[] Arguments = ["Worker:Environment:Worker__Reports__Interval=00:00:02"];
+
+    /// <summary>The worker's lease (5 s) plus one renewal interval (1 s): the bound for a hand-over.</summary>
+    private static readonly TimeSpan HandOverBound = TimeSpan.FromSeconds(6);
+
+    /// <summary>The hand-over is observed by polling the API every 50 ms, through a replica and Redis.</summary>
+    private static readonly TimeSpan ObservationSlack = TimeSpan.FromMilliseconds(500);
+
+    // Guards against a leader whose death leaves the jobs unowned (a lease never released, followers that never
+    // retry), two leaders at once, and report periods lost or produced twice across a hand-over.
+    [Fact(Timeout = 600_000)]
+    public async Task Another_replica_leads_within_the_lease_plus_one_renewal_after_the_leader_is_killed()
+    {
+        var first = await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30));
+        var firstKill = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await SalesReports.WaitForPeriodAsync(System, firstKill / 2 * 2 - 4, TimeSpan.FromSeconds(30));
+
+        var handOvers = new List<TimeSpan>();
+        var leader = first;
+        for (var run = 1; run <= 5; run++)
+        {
+            var pid = System.ServiceProcessOf(leader.Holder);
+            var clock = Stopwatch.StartNew();
+            Signals.KillNow(pid);
+            var next = await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30), l => l.Holder != leader.Holder);
+            handOvers.Add(clock.Elapsed);
+            Measurements.Record(output, "leader.kill_to_new_leader", clock.Elapsed.TotalSeconds, "s");
+            output.WriteLine($"run {run}: killed {leader.Holder} (token {leader.FencingToken}, pid {pid}); {next.Holder} leads with token {next.FencingToken} after {clock.Elapsed.TotalSeconds:0.00} s");
+            Assert.True(next.FencingToken > leader.FencingToken, $"The new leader's token {next.FencingToken} is not above {leader.FencingToken}.");
+
+            // The killed replica comes back as a follower, ready to take over next time.
+            await System.WaitForInstanceStoppedAsync(leader.Holder);
+            await System.ExecuteOnInstanceAsync(leader.Holder, KnownResourceCommands.StartCommand);
+            await Poll.UntilAsync($"{leader.Holder} running and healthy again", TimeSpan.FromSeconds(90),
+                _ => Task.FromResult(System.IsRunningAndHealthy(leader.Holder)), () => System.Tracker.Describe());
+            leader = next;
+        }
+
+        var median = handOvers.Order().ElementAt(handOvers.Count / 2);
+        Measurements.Record(output, "leader.kill_to_new_leader.median_of_5", median.TotalSeconds, "s");
+        Assert.All(handOvers, h => Assert.True(h <= HandOverBound + ObservationSlack, $"A hand-over took {h.TotalSeconds:0.00} s (bound {HandOverBound.TotalSeconds} s)."));
+
+        // Every period from before the first kill to after the last one was produced exactly once.
+        var lastKill = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await SalesReports.WaitForPeriodAsync(System, lastKill / 2 * 2 + 2, TimeSpan.FromSeconds(30));
+        output.WriteLine(SalesReports.AssertExactlyOnce(await SalesReports.ReadAsync(System), firstKill - 4, lastKill));
+    }
+}

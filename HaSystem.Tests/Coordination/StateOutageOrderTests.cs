@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using HaSystem.Tests.Infrastructure;
+
+namespace HaSystem.Tests.Coordination;
+
+/// <summary>Every <c>state</c> node stopped: orders cannot be locked, so they are refused (503) and nothing is charged.</summary>
+public sealed class StateOutageOrderTests(ITestOutputHelper output) : SystemPerTest
+{
+
+    // Guards against charging without the lock (a lock that reports success it does not have), hanging requests
+    // while Redis is away, and orders that stay refused after it is back.
+    [Fact(Timeout = 300_000)]
+    public async Task Orders_get_503_and_charge_nothing_while_the_state_role_is_down_and_succeed_after()
+    {
+        var replicas = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
+        Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(replicas[0], $"before-{Guid.NewGuid():N}")).Status);
+        var chargesBefore = await CountAsync("SELECT COUNT(*) FROM PaymentCharges");
+        var ordersBefore = await CountAsync("SELECT COUNT(*) FROM Orders");
+
+        var nodes = System.Resource<RedisMonitoredGroupResource>("state").Nodes;
+        await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
+        await Task.WhenAll(nodes.Select(n => System.WaitForStoppedAsync(n)));
+
+        var slowest = TimeSpan.Zero;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            foreach (var replica in replicas)
+            {
+                var (status, retryAfter, elapsed) = await PlaceAsync(replica, $"down-{Guid.NewGuid():N}");
+                slowest = elapsed > slowest ? elapsed : slowest;
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+                Assert.NotNull(retryAfter);
+            }
+        }
+
+        Measurements.Record(output, "orders.state_down.slowest_503", slowest.TotalMilliseconds, "ms");
+        Assert.Equal(chargesBefore, await CountAsync("SELECT COUNT(*) FROM PaymentCharges"));
+        Assert.Equal(ordersBefore, await CountAsync("SELECT COUNT(*) FROM Orders"));
+
+        await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+        var key = $"after-{Guid.NewGuid():N}";
+        await Poll.UntilAsync("an order placed once the state role is back", TimeSpan.FromSeconds(90),
+            async _ => (await PlaceAsync(replicas[1], key)).Status == HttpStatusCode.Created, () => System.Tracker.Describe(), TimeSpan.FromSeconds(1));
+        Assert.Equal(chargesBefore + 1, await CountAsync("SELECT COUNT(*) FROM PaymentCharges"));
+    }
+
+    private async Task<(HttpStatusCode Status, string? RetryAfter, TimeSpan Elapsed)> PlaceAsync(Uri replica, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { items = new[] { new { productId = 7, quantity = 1 } } }) };
+        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Authorization = new("Bearer", await Api.TokenAsync("user@acme"));
+        using var http = new HttpClient { BaseAddress = replica, Timeout = TimeSpan.FromSeconds(30) };
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, response.Headers.RetryAfter?.ToString(), clock.Elapsed);
+    }
+
+    private async Task<long> CountAsync(string sql) => (await System.QuerySqlAsync("catalog", sql, r => r.GetInt64(0))).Single();
+}

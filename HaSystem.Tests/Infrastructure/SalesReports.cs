@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace HaSystem.Tests.Infrastructure;
+
+/// <summary>The sales reports as stored in the catalog database, and the exactly-once checks on them.</summary>
+public static class SalesReports
+{
+    public sealed record Row(string Tenant, long PeriodStart, int PeriodSeconds, long FencingToken, string ProducedBy);
+
+    public static Task<List<Row>> ReadAsync(HaSystemApp system) =>
+        system.QuerySqlAsync("catalog", "SELECT TenantId, PeriodStart, PeriodSeconds, FencingToken, ProducedBy FROM SalesReports ORDER BY TenantId, PeriodStart",
+            r => new Row(r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4)));
+
+    /// <summary>Waits until every tenant has a report for the period that starts at <paramref name="periodStart"/> (Unix seconds).</summary>
+    public static Task WaitForPeriodAsync(HaSystemApp system, long periodStart, TimeSpan timeout) =>
+        Poll.UntilAsync($"every tenant's report for the period starting {periodStart}", timeout, async _ =>
+        {
+            var rows = await ReadAsync(system);
+            return rows.Count > 0 && rows.GroupBy(r => r.Tenant).All(g => g.Max(r => r.PeriodStart) >= periodStart);
+        }, () => system.Tracker.Describe(), TimeSpan.FromMilliseconds(500));
+
+    /// <summary>
+    /// For each tenant: one report per period, none missing between the first and the last, and fencing tokens that
+    /// never go down as the periods go on (a deposed leader's late write would break that). Returns a summary.
+    /// </summary>
+    public static string AssertExactlyOnce(IReadOnlyList<Row> rows, long coverFrom, long coverTo)
+    {
+        var summary = new List<string>();
+        foreach (var tenant in rows.GroupBy(r => r.Tenant))
+        {
+            var periods = tenant.OrderBy(r => r.PeriodStart).ToArray();
+            var length = periods[0].PeriodSeconds;
+            Assert.Equal(periods.Length, periods.Select(r => r.PeriodStart).Distinct().Count());
+            for (var i = 1; i < periods.Length; i++)
+            {
+                Assert.True(periods[i].PeriodStart - periods[i - 1].PeriodStart == length,
+                    $"{tenant.Key}: period {periods[i - 1].PeriodStart} is followed by {periods[i].PeriodStart}: {(periods[i].PeriodStart - periods[i - 1].PeriodStart) / length - 1} missing.");
+                Assert.True(periods[i].FencingToken >= periods[i - 1].FencingToken,
+                    $"{tenant.Key}: period {periods[i].PeriodStart} has token {periods[i].FencingToken}, lower than {periods[i - 1].FencingToken} before it.");
+            }
+
+            Assert.True(periods[0].PeriodStart <= coverFrom && periods[^1].PeriodStart >= coverTo,
+                $"{tenant.Key}: reports cover {periods[0].PeriodStart}–{periods[^1].PeriodStart}, not {coverFrom}–{coverTo}.");
+            summary.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{tenant.Key}: {periods.Length} periods, {periods.Select(p => p.ProducedBy).Distinct().Count()} producers, tokens {periods[0].FencingToken}–{periods[^1].FencingToken}"));
+        }
+
+        return string.Join("; ", summary);
+    }
+}

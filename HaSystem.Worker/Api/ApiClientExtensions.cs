@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace HaSystem.Worker.Api;
+
+public static class ApiClientExtensions
+{
+    /// <summary>
+    /// <see cref="HaSystemApiClient"/> through service discovery and the standard resilience handler (from the
+    /// service defaults), authenticated with the worker's service token.
+    /// </summary>
+    public static IHostApplicationBuilder AddHaSystemApiClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ApiOptions>(ApiOptions.SectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddTransient<ServiceTokenHandler>();
+        builder.Services.AddHttpClient(ServiceTokenHandler.TokenClientName, ConfigureBaseAddress);
+        builder.Services.AddHttpClient<HaSystemApiClient>(ConfigureBaseAddress).AddHttpMessageHandler<ServiceTokenHandler>();
+        return builder;
+    }
+
+    private static void ConfigureBaseAddress(IServiceProvider services, HttpClient http) =>
+        http.BaseAddress = services.GetRequiredService<IOptions<ApiOptions>>().Value.BaseAddress;
+}
