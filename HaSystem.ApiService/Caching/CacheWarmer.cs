@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace HaSystem.ApiService.Caching;
 
 /// <summary>
-/// Loads each tenant's hottest products into the cache: the most ordered in the recent window, topped up with the
-/// first catalog page (what every visitor sees first). Called by the leading worker after a start-up or a failover,
+/// Loads each tenant's hottest products into the cache: the first catalog page (what every visitor sees first) and
+/// the most ordered in the recent window, up to <see cref="CacheWarmupOptions.Products"/> of each. Called by the leading worker after a start-up or a failover,
 /// so the first readers after it do not all go to the database.
 /// </summary>
 public sealed class CacheWarmer(CatalogDbContext db, CatalogCache cache, IOptions<CacheWarmupOptions> options, TimeProvider time)
@@ -29,12 +29,21 @@ public sealed class CacheWarmer(CatalogDbContext db, CatalogCache cache, IOption
                 .Select(g => g.Key).Take(settings.Products).ToListAsync(cancellationToken);
             var firstPage = await db.Products.AsNoTracking().Where(p => p.TenantId == tenantId)
                 .OrderBy(p => p.Id).Select(p => p.Id).Take(settings.Products).ToListAsync(cancellationToken);
-            var ids = mostOrdered.Concat(firstPage).Distinct().Take(settings.Products).ToArray();
+            var ids = firstPage.Concat(mostOrdered).Distinct().ToArray();
 
             var products = await db.Products.AsNoTracking().Where(p => p.TenantId == tenantId && ids.Contains(p.Id)).ToListAsync(cancellationToken);
             foreach (var product in products)
             {
                 await cache.WarmProductAsync(tenant, ProductDto.From(product), cancellationToken);
+            }
+
+            // FusionCache skips Redis while its own breaker is open (right after a failover): check what arrived.
+            foreach (var product in products)
+            {
+                if (!await cache.IsInDistributedCacheAsync(tenant, product.Id, cancellationToken))
+                {
+                    throw new CacheWarmupIncompleteException(tenantId, product.Id);
+                }
             }
 
             warmed[tenantId] = products.Count;
@@ -45,3 +54,7 @@ public sealed class CacheWarmer(CatalogDbContext db, CatalogCache cache, IOption
 }
 
 public sealed record WarmupResult(IReadOnlyDictionary<string, int> ProductsPerTenant);
+
+/// <summary>A warmed product is not in Redis: the cache role is unreachable or its breaker open. The caller retries (503).</summary>
+public sealed class CacheWarmupIncompleteException(string tenant, long productId)
+    : Exception($"Product {productId} of '{tenant}' did not reach the Redis cache.");

@@ -7,7 +7,7 @@ public sealed class CacheWarmupOptions
 {
     public const string SectionName = "Catalog:Warmup";
 
-    /// <summary>How many products per tenant are warmed: the most ordered ones, topped up with the first catalog page.</summary>
+    /// <summary>How many products per tenant are warmed from the first catalog page, and as many again from the most ordered.</summary>
     [Range(0, 1000)]
     public int Products { get; set; } = 20;
 

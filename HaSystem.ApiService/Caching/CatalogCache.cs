@@ -47,9 +47,25 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
         await cache.RemoveByTagAsync(ListsTag(tenant), token: cancellationToken);
     }
 
-    /// <summary>Writes a product fresh from the database into both levels (L2 included, even if this replica's L1 has it).</summary>
+    /// <summary>
+    /// Writes a product fresh from the database into both levels (L2 included, even if this replica's L1 has it), in
+    /// the foreground and with Redis errors thrown: a warm-up that did not reach Redis must say so, not succeed.
+    /// </summary>
     public Task WarmProductAsync(TenantId tenant, ProductDto product, CancellationToken cancellationToken) =>
-        cache.SetAsync(ProductKey(tenant, product.Id), product, tags: [TenantTag(tenant)], token: cancellationToken).AsTask();
+        cache.SetAsync(ProductKey(tenant, product.Id), product, options =>
+        {
+            options.AllowBackgroundDistributedCacheOperations = false;
+            options.ReThrowDistributedCacheExceptions = true;
+        }, tags: [TenantTag(tenant)], token: cancellationToken).AsTask();
+
+    /// <summary>Whether Redis (L2) holds the product, read past this replica's memory. False too while FusionCache's Redis breaker is open.</summary>
+    public async Task<bool> IsInDistributedCacheAsync(TenantId tenant, long id, CancellationToken cancellationToken) =>
+        (await cache.TryGetAsync<ProductDto>(ProductKey(tenant, id), options =>
+        {
+            options.SkipMemoryCacheRead = true;
+            options.SkipMemoryCacheWrite = true;
+            options.ReThrowDistributedCacheExceptions = true;
+        }, token: cancellationToken)).HasValue;
 
     /// <summary>Expires every entry of one tenant on every replica; other tenants are untouched.</summary>
     public async Task InvalidateTenantAsync(TenantId tenant, CancellationToken cancellationToken)

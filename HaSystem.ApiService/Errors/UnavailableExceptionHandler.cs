@@ -21,7 +21,7 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
     {
         // FusionCache may wrap a factory's exception; what matters is the dependency that failed.
         var cause = exception;
-        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or RedisException or LockUnavailableException))
+        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or RedisException or LockUnavailableException or LeaseLostException))
         {
             cause = cause.InnerException;
         }
@@ -62,6 +62,7 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", null),
         DatabaseUnavailableException or Microsoft.Data.Sqlite.SqliteException => (StatusCodes.Status503ServiceUnavailable, "The catalog database is unavailable", null),
         LockUnavailableException or LeaseLostException => (StatusCodes.Status503ServiceUnavailable, "Coordination through Redis is unavailable", null),
+        Caching.CacheWarmupIncompleteException => (StatusCodes.Status503ServiceUnavailable, "The Redis cache is unavailable", null),
         RedisException or BrokenCircuitException or TimeoutRejectedException => (StatusCodes.Status503ServiceUnavailable, "Redis is unavailable", null),
         StaleFencingTokenException => (StatusCodes.Status409Conflict, "Stale fencing token", Problems.StaleFencingToken),
         LockTimeoutException => (StatusCodes.Status409Conflict, "The same request is still being processed", Problems.InProgress),

@@ -10,19 +10,23 @@ namespace HaSystem.ApiService.Fencing;
 /// </summary>
 public static class FenceGuard
 {
-    /// <summary>Accepts <paramref name="token"/> for <paramref name="resource"/> or throws <see cref="StaleFencingTokenException"/>.</summary>
-    public static async Task AdvanceFenceAsync(this CatalogDbContext db, string resource, long token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Accepts <paramref name="token"/> from <paramref name="holder"/> for <paramref name="resource"/> or throws
+    /// <see cref="StaleFencingTokenException"/>. A higher token passes; the same token passes only from the same holder
+    /// (one leader writing many reports), so even a token handed out twice (a failover that lost the counter's last
+    /// increment) cannot let two holders write.
+    /// </summary>
+    public static async Task AdvanceFenceAsync(this CatalogDbContext db, string resource, long token, string holder, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("A fence must be advanced inside the transaction of the write it protects.");
         }
 
-        // An equal token is the same holder writing again (one leader, several reports); only a lower one is stale.
         var accepted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO Fences (Resource, Token, UpdatedAtUtc) VALUES ({resource}, {token}, {DateTime.UtcNow})
-            ON CONFLICT(Resource) DO UPDATE SET Token = excluded.Token, UpdatedAtUtc = excluded.UpdatedAtUtc
-            WHERE excluded.Token >= Fences.Token
+            INSERT INTO Fences (Resource, Token, Holder, UpdatedAtUtc) VALUES ({resource}, {token}, {holder}, {DateTime.UtcNow})
+            ON CONFLICT(Resource) DO UPDATE SET Token = excluded.Token, Holder = excluded.Holder, UpdatedAtUtc = excluded.UpdatedAtUtc
+            WHERE excluded.Token > Fences.Token OR (excluded.Token = Fences.Token AND excluded.Holder = Fences.Holder)
             """, cancellationToken);
         if (accepted == 0)
         {

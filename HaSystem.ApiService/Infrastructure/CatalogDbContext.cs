@@ -87,6 +87,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         {
             fence.HasKey(f => f.Resource);
             fence.Property(f => f.Resource).HasMaxLength(200);
+            fence.Property(f => f.Holder).HasMaxLength(200);
         });
     }
 }

@@ -7,5 +7,8 @@ public sealed class Fence
 
     public long Token { get; set; }
 
+    /// <summary>Who wrote with <see cref="Token"/>: only they may write with it again.</summary>
+    public string Holder { get; set; } = "";
+
     public DateTime UpdatedAtUtc { get; set; }
 }

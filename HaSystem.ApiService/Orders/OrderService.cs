@@ -6,6 +6,7 @@ using HaSystem.ApiService.Payments;
 using HaSystem.ServiceDefaults.Locking;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,10 @@ namespace HaSystem.ApiService.Orders;
 
 /// <summary>
 /// Exactly-once orders. The stored order is the record of truth: a repeat of a key finds it and gets the stored
-/// answer. Concurrent first attempts are serialised by the lock <c>lock:order:{tenant}:{key}</c>; the winner charges
-/// once and stores the order, with the lock's fencing token, in one transaction guarded by the fence; every waiter
-/// then finds the stored order.
+/// answer. Concurrent first attempts are serialised by the lock <c>lock:order:{tenant}:{key}</c>. The holder first
+/// records the order as pending (fenced), then charges, then completes it (fenced) with the answer. An attempt that
+/// died between the two (a crash, a lost database) left a pending order: the next attempt finds the charge it made
+/// in the provider's ledger and completes the order with it instead of charging again.
 /// </summary>
 public sealed class OrderService(
     CatalogDbContext db,
@@ -26,15 +28,20 @@ public sealed class OrderService(
     IOptions<JsonOptions> json,
     TimeProvider time)
 {
+    /// <summary>The <see cref="Order.ResponseStatus"/> of an order recorded but not yet charged and answered.</summary>
+    public const int Pending = 0;
+
     public static string LockKey(TenantId tenant, IdempotencyKey key) => $"lock:order:{tenant}:{key}";
+
+    public static string PaymentReference(IdempotencyKey key) => $"order:{key}";
 
     /// <summary>The stored answer for the key (a repeat), or the answer of placing the order now.</summary>
     public async Task<(StoredResponse Response, bool Replayed)> PlaceAsync(TenantId tenant, IdempotencyKey key, OrderRequest request, CancellationToken cancellationToken)
     {
         var hash = request.Hash();
-        if (await FindAsync(tenant, key, hash, cancellationToken) is { } earlier)
+        if (await FindAsync(tenant, key, hash, cancellationToken) is { ResponseStatus: not Pending } earlier)
         {
-            return (earlier, true);
+            return (Answer(earlier), true);
         }
 
         var settings = options.Value;
@@ -42,63 +49,89 @@ public sealed class OrderService(
             new LockRequest(LockKey(tenant, key), settings.LockTimeToLive) { Holder = replica.Id, FenceTimeToLive = settings.FenceRetention },
             settings.LockWait, cancellationToken);
 
-        // Whoever held the lock before may have placed it meanwhile.
-        if (await FindAsync(tenant, key, hash, cancellationToken) is { } placed)
+        // Whoever held the lock before may have placed it, or started to, meanwhile.
+        var order = await FindAsync(tenant, key, hash, cancellationToken);
+        if (order is { ResponseStatus: not Pending })
         {
-            return (placed, true);
+            return (Answer(order), true);
         }
 
-        var lines = await PriceAsync(tenant, request, cancellationToken);
-        var amount = lines.Sum(l => l.UnitPrice * l.Quantity);
+        order ??= await RecordPendingAsync(tenant, key, hash, request, lease, cancellationToken);
 
-        lease.ThrowIfLost();
-        // Not cancellable once started: a charge abandoned half-way would leave the ledger and the order disagreeing.
-        var chargeId = await payments.ChargeAsync(tenant.Value, $"order:{key}", amount, lease.FencingToken, CancellationToken.None);
+        // Not cancellable from here: a charge abandoned half-way would leave the ledger and the order disagreeing.
+        var chargeId = await payments.FindChargeAsync(tenant.Value, PaymentReference(key), CancellationToken.None);
+        if (chargeId is null)
+        {
+            lease.ThrowIfLost();
+            chargeId = await payments.ChargeAsync(tenant.Value, PaymentReference(key), order.Amount, lease.FencingToken, CancellationToken.None);
+        }
 
-        // Stored even if the lease was lost during the charge: the fence decides, atomically, whether this holder may write.
-        return (await StoreAsync(tenant, key, hash, lines, amount, chargeId, lease, CancellationToken.None), false);
+        // Completed even if the lease was lost during the charge: the fence decides, atomically, whether this holder may write.
+        return (await CompleteAsync(order, chargeId.Value, lease), false);
     }
 
-    private async Task<StoredResponse?> FindAsync(TenantId tenant, IdempotencyKey key, string hash, CancellationToken cancellationToken)
+    private async Task<Order?> FindAsync(TenantId tenant, IdempotencyKey key, string hash, CancellationToken cancellationToken)
     {
-        var stored = await db.Orders.AsNoTracking()
-            .Where(o => o.TenantId == tenant.Value && o.IdempotencyKey == key.Value)
-            .Select(o => new StoredResponse(o.ResponseStatus, o.ResponseBody, o.RequestHash))
-            .SingleOrDefaultAsync(cancellationToken);
-        return stored is not null && stored.RequestHash != hash ? throw new IdempotencyKeyReusedException(key.Value) : stored;
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines)
+            .SingleOrDefaultAsync(o => o.TenantId == tenant.Value && o.IdempotencyKey == key.Value, cancellationToken);
+        return order is not null && order.RequestHash != hash ? throw new IdempotencyKeyReusedException(key.Value) : order;
     }
 
-    private async Task<List<OrderLineView>> PriceAsync(TenantId tenant, OrderRequest request, CancellationToken cancellationToken)
+    private async Task<Order> RecordPendingAsync(TenantId tenant, IdempotencyKey key, string hash, OrderRequest request, LockLease lease, CancellationToken cancellationToken)
+    {
+        var prices = await PricesAsync(tenant, request, cancellationToken);
+        var order = new Order
+        {
+            TenantId = tenant.Value, IdempotencyKey = key.Value, RequestHash = hash, ResponseStatus = Pending, ResponseBody = "",
+            Amount = request.Items.Sum(i => prices[i.ProductId] * i.Quantity), FencingToken = lease.FencingToken,
+            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+            Lines = request.Items.Select(i => new OrderLine { ProductId = i.ProductId, Quantity = i.Quantity, UnitPrice = prices[i.ProductId] }).ToList(),
+        };
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.Holder, cancellationToken);
+        db.Orders.Add(order);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // Only a holder whose lease ended can get here: another one recorded the order meanwhile.
+            throw new LeaseLostException(lease.Key, lease.FencingToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return order;
+    }
+
+    private async Task<Dictionary<long, decimal>> PricesAsync(TenantId tenant, OrderRequest request, CancellationToken cancellationToken)
     {
         var ids = request.Items.Select(i => i.ProductId).Distinct().ToArray();
         var prices = await db.Products.AsNoTracking()
             .Where(p => p.TenantId == tenant.Value && ids.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => p.Price, cancellationToken);
         var unknown = ids.Where(id => !prices.ContainsKey(id)).ToArray();
-        return unknown.Length > 0
-            ? throw new UnknownProductsException(unknown)
-            : request.Items.Select(i => new OrderLineView(i.ProductId, i.Quantity, prices[i.ProductId])).ToList();
+        return unknown.Length > 0 ? throw new UnknownProductsException(unknown) : prices;
     }
 
-    private async Task<StoredResponse> StoreAsync(
-        TenantId tenant, IdempotencyKey key, string hash, List<OrderLineView> lines, decimal amount, long chargeId, LockLease lease, CancellationToken cancellationToken)
+    private async Task<StoredResponse> CompleteAsync(Order order, long chargeId, LockLease lease)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, cancellationToken);
-        var order = new Order
-        {
-            TenantId = tenant.Value, IdempotencyKey = key.Value, RequestHash = hash, Amount = amount, ChargeId = chargeId,
-            FencingToken = lease.FencingToken, ResponseStatus = StatusCodes.Status201Created, ResponseBody = "",
-            CreatedAtUtc = time.GetUtcNow().UtcDateTime,
-            Lines = lines.Select(l => new OrderLine { ProductId = l.ProductId, Quantity = l.Quantity, UnitPrice = l.UnitPrice }).ToList(),
-        };
-        db.Orders.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
+        var body = JsonSerializer.Serialize(new OrderResponse(
+            order.Id, order.IdempotencyKey, order.Lines.Select(l => new OrderLineView(l.ProductId, l.Quantity, l.UnitPrice)).ToList(),
+            order.Amount, chargeId, lease.FencingToken, order.CreatedAtUtc), json.Value.SerializerOptions);
 
-        order.ResponseBody = JsonSerializer.Serialize(
-            new OrderResponse(order.Id, key.Value, lines, amount, chargeId, lease.FencingToken, order.CreatedAtUtc), json.Value.SerializerOptions);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new StoredResponse(order.ResponseStatus, order.ResponseBody, hash);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.Holder, CancellationToken.None);
+        await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(o => o
+            .SetProperty(x => x.ResponseStatus, StatusCodes.Status201Created)
+            .SetProperty(x => x.ResponseBody, body)
+            .SetProperty(x => x.ChargeId, chargeId)
+            .SetProperty(x => x.FencingToken, lease.FencingToken), CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        return new StoredResponse(StatusCodes.Status201Created, body, order.RequestHash);
     }
+
+    private static StoredResponse Answer(Order order) => new(order.ResponseStatus, order.ResponseBody, order.RequestHash);
 }

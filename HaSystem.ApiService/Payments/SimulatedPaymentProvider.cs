@@ -1,5 +1,6 @@
 using HaSystem.ApiService.Infrastructure;
 using HaSystem.ServiceDefaults.Replicas;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.ApiService.Payments;
@@ -11,6 +12,15 @@ namespace HaSystem.ApiService.Payments;
 /// </summary>
 public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, IOptions<PaymentOptions> options, ReplicaIdentity replica, TimeProvider time)
 {
+    /// <summary>The first charge made with <paramref name="reference"/>, if any: how a caller that crashed after charging finds out.</summary>
+    public async Task<long?> FindChargeAsync(string tenant, string reference, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CatalogDbContext>().PaymentCharges.AsNoTracking()
+            .Where(c => c.TenantId == tenant && c.Reference == reference)
+            .OrderBy(c => c.Id).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<long> ChargeAsync(string tenant, string reference, decimal amount, long fencingToken, CancellationToken cancellationToken)
     {
         var settings = options.Value;

@@ -26,13 +26,13 @@ public sealed class ReportStore(CatalogDbContext db, IOptions<ReportOptions> opt
     public async Task<SalesReportView> ProduceAsync(SalesReportInput input, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, cancellationToken);
+        await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, input.ProducedBy, cancellationToken);
 
         var from = DateTime.UnixEpoch.AddSeconds(input.PeriodStart);
         var to = from.AddSeconds(input.PeriodSeconds);
         // SQLite cannot sum a decimal column: the period's amounts are few, add them here.
         var amounts = await db.Orders.AsNoTracking()
-            .Where(o => o.TenantId == input.Tenant && o.CreatedAtUtc >= from && o.CreatedAtUtc < to)
+            .Where(o => o.TenantId == input.Tenant && o.ResponseStatus != Orders.OrderService.Pending && o.CreatedAtUtc >= from && o.CreatedAtUtc < to)
             .Select(o => o.Amount).ToListAsync(cancellationToken);
         var report = new SalesReport
         {

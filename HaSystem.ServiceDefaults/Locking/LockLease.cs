@@ -35,6 +35,9 @@ public sealed partial class LockLease : IAsyncDisposable
 
     public string Key => _request.Key;
 
+    /// <summary>Who holds it (<see cref="LockRequest.Holder"/>): a fence also tells holders with the same token apart by it.</summary>
+    public string Holder => _request.Holder;
+
     /// <summary>The random value only this holder knows; release and extend compare it.</summary>
     public string OwnerToken { get; }
 
@@ -141,6 +144,12 @@ public sealed partial class LockLease : IAsyncDisposable
                 // Keep trying, faster, until the deadline set by the last successful renewal fires LeaseLost.
                 LogRenewalFailed(_lock.Logger, Key, ex.GetType().Name);
                 delay = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, interval.Ticks / 4));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Anything else means renewals have stopped: the holder must know now, not at the deadline.
+                Lose($"renewal failed ({ex.GetType().Name})");
+                return;
             }
         }
     }

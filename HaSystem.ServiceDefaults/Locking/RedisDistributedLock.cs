@@ -47,8 +47,16 @@ public sealed partial class RedisDistributedLock(
                 (long)(request.FenceTimeToLive?.TotalMilliseconds ?? 0),
             ]), cancellationToken))!;
         }
-        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex) || ex is OperationCanceledException)
         {
+            // The script may still run (queued for a reconnect, or answered after the timeout): undo it if it did,
+            // so the lock is not left held by nobody until it expires. The release queues behind the script.
+            _ = ReleaseQuietlyAsync(request.Key, owner);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
             Count("unavailable");
             throw new LockUnavailableException(request.Key, $"Redis 'state' is unreachable ({ex.GetType().Name})", ex);
         }
@@ -137,8 +145,14 @@ public sealed partial class RedisDistributedLock(
         {
             acknowledged = (long)await RunAsync(db => db.ExecuteAsync("WAIT", options.ReplicaAcknowledgements, (long)options.ReplicationTimeout.TotalMilliseconds), cancellationToken);
         }
-        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex) || ex is OperationCanceledException)
         {
+            if (ex is OperationCanceledException)
+            {
+                await ReleaseQuietlyAsync(key, owner);
+                throw;
+            }
+
             acknowledged = -1;
             failure = ex;
         }

@@ -60,7 +60,8 @@ public sealed class LeaderDuringFailoverTests(ITestOutputHelper output) : System
             await Poll.UntilAsync($"{hot} warmed into {replica.Name} after the failover", TimeSpan.FromSeconds(60),
                 _ => Task.FromResult(server.Keys(pattern: hot).Any()), () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(100));
             Measurements.Record(output, "cache.failover.kill_to_rewarmed", clock.Elapsed.TotalSeconds, "s");
-            Assert.Equal("primary", System.PropertyOf(replica, RedisResourceProperties.Role));
+            await Poll.UntilAsync($"{replica.Name} shown as primary", TimeSpan.FromSeconds(15),
+                _ => Task.FromResult(System.PropertyOf(replica, RedisResourceProperties.Role) == "primary"), () => System.Tracker.Describe(0));
         }
     }
 }

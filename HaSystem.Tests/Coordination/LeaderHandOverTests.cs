@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Coordination;
@@ -12,8 +11,8 @@ public sealed class LeaderHandOverTests(ITestOutputHelper output) : SystemPerTes
     /// <summary>The worker's lease (5 s) plus one renewal interval (1 s): the bound for a hand-over.</summary>
     private static readonly TimeSpan HandOverBound = TimeSpan.FromSeconds(6);
 
-    /// <summary>The hand-over is observed by polling the API every 50 ms, through a replica and Redis.</summary>
-    private static readonly TimeSpan ObservationSlack = TimeSpan.FromMilliseconds(500);
+    /// <summary>The lease's <c>since</c> has millisecond resolution.</summary>
+    private static readonly TimeSpan ClockResolution = TimeSpan.FromMilliseconds(5);
 
     // Guards against a leader whose death leaves the jobs unowned (a lease never released, followers that never
     // retry), two leaders at once, and report periods lost or produced twice across a hand-over.
@@ -29,12 +28,15 @@ public sealed class LeaderHandOverTests(ITestOutputHelper output) : SystemPerTes
         for (var run = 1; run <= 5; run++)
         {
             var pid = System.ServiceProcessOf(leader.Holder);
-            var clock = Stopwatch.StartNew();
+            var killedAt = DateTimeOffset.UtcNow;
             Signals.KillNow(pid);
             var next = await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30), l => l.Holder != leader.Holder);
-            handOvers.Add(clock.Elapsed);
-            Measurements.Record(output, "leader.kill_to_new_leader", clock.Elapsed.TotalSeconds, "s");
-            output.WriteLine($"run {run}: killed {leader.Holder} (token {leader.FencingToken}, pid {pid}); {next.Holder} leads with token {next.FencingToken} after {clock.Elapsed.TotalSeconds:0.00} s");
+            // Measured to the moment the new leader acquired the lease (Redis's clock, on this machine), not to when
+            // the test's polling noticed it.
+            var handOver = next.Since - killedAt;
+            handOvers.Add(handOver);
+            Measurements.Record(output, "leader.kill_to_new_leader", handOver.TotalSeconds, "s");
+            output.WriteLine($"run {run}: killed {leader.Holder} (token {leader.FencingToken}, pid {pid}); {next.Holder} leads with token {next.FencingToken} after {handOver.TotalSeconds:0.00} s (seen after {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.00} s)");
             Assert.True(next.FencingToken > leader.FencingToken, $"The new leader's token {next.FencingToken} is not above {leader.FencingToken}.");
 
             // The killed replica comes back as a follower, ready to take over next time.
@@ -47,7 +49,7 @@ public sealed class LeaderHandOverTests(ITestOutputHelper output) : SystemPerTes
 
         var median = handOvers.Order().ElementAt(handOvers.Count / 2);
         Measurements.Record(output, "leader.kill_to_new_leader.median_of_5", median.TotalSeconds, "s");
-        Assert.All(handOvers, h => Assert.True(h <= HandOverBound + ObservationSlack, $"A hand-over took {h.TotalSeconds:0.00} s (bound {HandOverBound.TotalSeconds} s)."));
+        Assert.All(handOvers, h => Assert.True(h <= HandOverBound + ClockResolution, $"A hand-over took {h.TotalSeconds:0.00} s (bound {HandOverBound.TotalSeconds} s)."));
 
         // Every period from before the first kill to after the last one was produced exactly once.
         var lastKill = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -31,13 +31,14 @@ public sealed class PausedHolderTests(ITestOutputHelper output) : SystemPerTest
             "hold", "--key", LeaseKey, "--ttl", "00:00:02", "--api", Api.ProxyAddress.ToString(), "--period-start", $"{stalePeriod}", "--period-seconds", "10");
         var oldToken = long.Parse((await holder.WaitForLineAsync("acquired ", TimeSpan.FromSeconds(60))).Split(' ')[1], CultureInfo.InvariantCulture);
 
+        // Connected before the pause, so that the 2 s lease cannot run out while the test is still connecting.
+        var (locks, connection) = await LockFactory.CreateAsync(redis);
+        await using var _ = connection;
         Signals.Pause(holder.ProcessId);
         var paused = Stopwatch.StartNew();
         var resumed = false;
         try
         {
-            var (locks, connection) = await LockFactory.CreateAsync(redis);
-            await using var _ = connection;
             Assert.Null(await locks.TryAcquireAsync(new LockRequest(LeaseKey, TimeSpan.FromSeconds(10))));
 
             // The frozen holder cannot renew: its lease runs out and the lock is free again.

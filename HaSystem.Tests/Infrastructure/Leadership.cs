@@ -6,7 +6,8 @@ namespace HaSystem.Tests.Infrastructure;
 /// <summary>Who leads the workers, as the API reports it (<c>GET /api/coordination/leader</c>).</summary>
 public static class Leadership
 {
-    public sealed record Leader(string Holder, long FencingToken);
+    /// <param name="Since">When the holder acquired the lease, by the Redis server's clock (this machine's).</param>
+    public sealed record Leader(string Holder, long FencingToken, DateTimeOffset Since);
 
     /// <summary>The leader now, or <see langword="null"/> when nobody holds the lease.</summary>
     public static async Task<Leader?> CurrentAsync(ApiClient api, CancellationToken cancellationToken = default)
@@ -19,7 +20,7 @@ public static class Leadership
 
         response.EnsureSuccessStatusCode();
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
-        return new Leader(body.GetProperty("holder").GetString()!, body.GetProperty("fencingToken").GetInt64());
+        return new Leader(body.GetProperty("holder").GetString()!, body.GetProperty("fencingToken").GetInt64(), body.GetProperty("since").GetDateTimeOffset());
     }
 
     public static Task<Leader> WaitForLeaderAsync(HaSystemApp system, ApiClient api, TimeSpan timeout, Func<Leader, bool>? accept = null) =>

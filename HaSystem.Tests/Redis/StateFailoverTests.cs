@@ -17,7 +17,7 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : SystemPerTest
     // Guards against clients that stay stuck on a dead primary, Sentinels that cannot fail over, and an old
     // primary that comes back as a second primary.
     [Fact(Timeout = 300_000)]
-    public async Task Writes_resume_on_everyApi_replica_after_the_state_primary_is_killed()
+    public async Task Writes_resume_on_every_api_replica_after_the_state_primary_is_killed()
     {
         var replicas = await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60));
         var group = System.Resource<RedisMonitoredGroupResource>("state");
@@ -46,7 +46,7 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : SystemPerTest
             () => $"Writes since the kill: {string.Join(", ", writes.Where(w => w.At > killedAt).Select(w => $"{w.At.TotalSeconds:0.0}s:{(w.Ok ? w.Primary : "fail")}"))}\n{System.Tracker.Describe()}",
             TimeSpan.FromMilliseconds(50));
         var recovery = firstSuccess.At - killedAt;
-        Measurements.Record(output, "failover.state.kill_to_firstApi_write", recovery.TotalSeconds, "s");
+        Measurements.Record(output, "failover.state.kill_to_first_api_write", recovery.TotalSeconds, "s");
 
         // Every replica, addressed directly, writes to the new primary.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };

@@ -6,7 +6,7 @@ namespace HaSystem.Worker.Api;
 
 /// <summary>
 /// Adds the worker's service token to every API call. The token is fetched with the client credentials and reused
-/// until shortly before it expires; a 401 drops it so the next attempt (the resilience handler retries) fetches anew.
+/// until shortly before it expires; a 401 drops it, so the caller's next request fetches a new one.
 /// </summary>
 public sealed class ServiceTokenHandler(IHttpClientFactory clients, IOptions<ApiOptions> options, TimeProvider time) : DelegatingHandler
 {

@@ -56,7 +56,7 @@ public sealed partial class LeaderElection(
                     await LeadAsync(lease, stoppingToken);
                 }
 
-                continue;
+                // No immediate retry: a leader refused as stale would otherwise spin on acquire, refuse, release.
             }
 
             try

@@ -57,6 +57,11 @@ namespace HaSystem.ApiService.Infrastructure.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Token")
                         .HasColumnType("INTEGER");
 
