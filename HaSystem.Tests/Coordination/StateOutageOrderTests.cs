@@ -40,8 +40,9 @@ public sealed class StateOutageOrderTests(ITestOutputHelper output) : SystemPerT
 
         Measurements.Record(output, "orders.state_down.slowest_503", slowest.TotalMilliseconds, "ms");
         Measurements.Record(output, "orders.state_down.slowest_503_breaker_open", last.TotalMilliseconds, "ms");
-        // No hang: the first calls wait out the 500 ms Redis timeout, then the open breaker answers at once.
-        Assert.True(slowest < TimeSpan.FromSeconds(3), $"An order took {slowest.TotalMilliseconds:0} ms to be refused.");
+        // No hang: the first calls wait out the 500 ms Redis timeouts (rate limit, then lock; measured 1.2–2.4 s on
+        // 2 cores), then the open breaker answers at once.
+        Assert.True(slowest < TimeSpan.FromSeconds(5), $"An order took {slowest.TotalMilliseconds:0} ms to be refused.");
         Assert.True(last < TimeSpan.FromMilliseconds(300), $"With the breaker open an order still took {last.TotalMilliseconds:0} ms to be refused.");
         Assert.Equal(chargesBefore, await CountAsync("SELECT COUNT(*) FROM PaymentCharges"));
         Assert.Equal(ordersBefore, await CountAsync("SELECT COUNT(*) FROM Orders"));
