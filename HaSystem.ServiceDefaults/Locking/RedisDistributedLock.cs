@@ -34,6 +34,8 @@ public sealed partial class RedisDistributedLock(
     public async Task<LockLease?> TryAcquireAsync(LockRequest request, CancellationToken cancellationToken = default)
     {
         request.Validate();
+        using var activity = RedisTelemetry.ActivitySource.StartActivity("lock.acquire");
+        activity?.SetTag("hasystem.lock.key", request.Key);
         var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var sentAt = time.GetTimestamp();
         RedisResult[] result;
@@ -65,11 +67,14 @@ public sealed partial class RedisDistributedLock(
         if (token == 0)
         {
             Count("busy");
+            activity?.SetTag("hasystem.lock.outcome", "busy");
             return null;
         }
 
         await WaitForReplicasAsync(request.Key, owner, cancellationToken);
         Count("acquired");
+        activity?.SetTag("hasystem.lock.outcome", "acquired");
+        activity?.SetTag("hasystem.lock.fencing_token", token);
         telemetry.LockWait.Record(time.GetElapsedTime(sentAt).TotalMilliseconds);
         return new LockLease(this, request, owner, token, sentAt);
     }
