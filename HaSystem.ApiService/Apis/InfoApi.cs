@@ -1,3 +1,4 @@
+using HaSystem.ApiService.Caching;
 using HaSystem.ServiceDefaults.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
@@ -8,7 +9,8 @@ using StackExchange.Redis;
 
 namespace HaSystem.ApiService.Apis;
 
-/// <summary><c>GET /api/info</c>: which replica answered and which Redis primary it writes to for each role.</summary>
+/// <summary><c>GET /api/info</c>: which replica answered and which Redis primary it writes to for each role, and
+/// how its catalog lookups were served.</summary>
 public static class InfoApi
 {
     public static IEndpointRouteBuilder MapInfoApi(this IEndpointRouteBuilder app)
@@ -19,7 +21,7 @@ public static class InfoApi
     }
 
     public static async Task<InfoResponse> GetInfo(
-        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakers breakers)
+        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakers breakers, CacheStatistics cache)
     {
         var redis = new Dictionary<string, RedisRoleView>();
         foreach (var role in RedisRoles.All)
@@ -41,7 +43,7 @@ public static class InfoApi
 
         // The replica's own address (not the shared proxy), so a client can address this replica directly.
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis);
+        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis, cache.Snapshot());
     }
 }
 
@@ -51,7 +53,8 @@ public sealed record InfoResponse(
     int ProcessId,
     DateTimeOffset StartedAt,
     string[] Addresses,
-    IReadOnlyDictionary<string, RedisRoleView> Redis);
+    IReadOnlyDictionary<string, RedisRoleView> Redis,
+    CacheStatisticsView Cache);
 
 /// <summary>The primary a role's client writes to now (<see langword="null"/> while it has none), and its breaker's state.</summary>
 public sealed record RedisRoleView(string? Primary, bool Connected, double? PingMs, string Breaker);

@@ -53,6 +53,7 @@ public static class CachingExtensions
             .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = cacheRole(sp), InstanceName = "catalog:" }))
             .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = cacheRole(sp) }, sp.GetService<ILogger<RedisBackplane>>()));
 
+        builder.Services.AddSingleton<CacheStatistics>();
         builder.Services.AddSingleton<CatalogCache>();
         builder.Services.AddValidatedOptions<CacheWarmupOptions>(CacheWarmupOptions.SectionName);
         builder.Services.AddScoped<CacheWarmer>();

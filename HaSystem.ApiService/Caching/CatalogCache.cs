@@ -12,7 +12,7 @@ namespace HaSystem.ApiService.Caching;
 /// good value is served, marked stale. A tenant is invalidated by expiring its tag: one write whatever the size of
 /// the other tenants' data, propagated to every replica by the backplane.
 /// </summary>
-public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
+public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry, CacheStatistics statistics)
 {
     public async Task<Served<ProductDto?>> GetProductAsync(TenantId tenant, long id, Func<CancellationToken, Task<ProductDto?>> load, CancellationToken cancellationToken)
     {
@@ -85,6 +85,7 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry)
     private Served<T> Record<T>(Served<T> served)
     {
         telemetry.CacheLookups.Add(1, new KeyValuePair<string, object?>("served_by", served.By));
+        statistics.Record(served.By);
         Activity.Current?.SetTag("hasystem.cache.served_by", served.By);
         return served;
     }

@@ -52,6 +52,8 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         {
             order.HasIndex(o => new { o.TenantId, o.IdempotencyKey }).IsUnique();
             order.HasIndex(o => new { o.TenantId, o.CreatedAtUtc });
+            order.HasIndex(o => new { o.TenantId, o.PlacedBy, o.CreatedAtUtc });
+            order.Property(o => o.PlacedBy).HasMaxLength(100);
             order.Property(o => o.IdempotencyKey).HasMaxLength(100);
             order.Property(o => o.RequestHash).HasMaxLength(64);
             order.Property(o => o.Amount).HasConversion(v => (long)(v * 100m), v => v / 100m);

@@ -12,6 +12,9 @@ public sealed class Order
 
     public required string IdempotencyKey { get; set; }
 
+    /// <summary>The user who placed it (the token's subject): whose order history it appears in.</summary>
+    public string PlacedBy { get; set; } = "";
+
     /// <summary>SHA-256 of the normalised request: the same key with a different request is refused (422).</summary>
     public required string RequestHash { get; set; }
 

@@ -36,7 +36,8 @@ public sealed class OrderService(
     public static string PaymentReference(IdempotencyKey key) => $"order:{key}";
 
     /// <summary>The stored answer for the key (a repeat), or the answer of placing the order now.</summary>
-    public async Task<(StoredResponse Response, bool Replayed)> PlaceAsync(TenantId tenant, IdempotencyKey key, OrderRequest request, CancellationToken cancellationToken)
+    public async Task<(StoredResponse Response, bool Replayed)> PlaceAsync(
+        TenantId tenant, string placedBy, IdempotencyKey key, OrderRequest request, CancellationToken cancellationToken)
     {
         var hash = request.Hash();
         if (await FindAsync(tenant, key, hash, cancellationToken) is { ResponseStatus: not Pending } earlier)
@@ -56,7 +57,7 @@ public sealed class OrderService(
             return (Answer(order), true);
         }
 
-        order ??= await RecordPendingAsync(tenant, key, hash, request, lease, cancellationToken);
+        order ??= await RecordPendingAsync(tenant, placedBy, key, hash, request, lease, cancellationToken);
 
         // Not cancellable from here: a charge abandoned half-way would leave the ledger and the order disagreeing.
         var chargeId = await payments.FindChargeAsync(tenant.Value, PaymentReference(key), CancellationToken.None);
@@ -70,6 +71,21 @@ public sealed class OrderService(
         return (await CompleteAsync(order, chargeId.Value, lease), false);
     }
 
+    /// <summary>The user's placed orders, newest first, a page at a time (pending ones are not orders yet).</summary>
+    public async Task<OrderHistoryPage> HistoryAsync(TenantId tenant, string placedBy, OrderHistoryQuery query, CancellationToken cancellationToken)
+    {
+        var placed = db.Orders.AsNoTracking()
+            .Where(o => o.TenantId == tenant.Value && o.PlacedBy == placedBy && o.ResponseStatus == StatusCodes.Status201Created);
+        var total = await placed.CountAsync(cancellationToken);
+        var orders = await placed.OrderByDescending(o => o.CreatedAtUtc).ThenByDescending(o => o.Id)
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
+            .Include(o => o.Lines)
+            .ToListAsync(cancellationToken);
+        var items = orders.Select(o => new OrderSummary(
+            o.Id, o.IdempotencyKey, o.Amount, o.CreatedAtUtc, o.Lines.Select(l => new OrderLineView(l.ProductId, l.Quantity, l.UnitPrice)).ToList())).ToList();
+        return new OrderHistoryPage(items, query.Page, query.PageSize, total);
+    }
+
     private async Task<Order?> FindAsync(TenantId tenant, IdempotencyKey key, string hash, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().Include(o => o.Lines)
@@ -77,12 +93,12 @@ public sealed class OrderService(
         return order is not null && order.RequestHash != hash ? throw new IdempotencyKeyReusedException(key.Value) : order;
     }
 
-    private async Task<Order> RecordPendingAsync(TenantId tenant, IdempotencyKey key, string hash, OrderRequest request, LockLease lease, CancellationToken cancellationToken)
+    private async Task<Order> RecordPendingAsync(TenantId tenant, string placedBy, IdempotencyKey key, string hash, OrderRequest request, LockLease lease, CancellationToken cancellationToken)
     {
         var prices = await PricesAsync(tenant, request, cancellationToken);
         var order = new Order
         {
-            TenantId = tenant.Value, IdempotencyKey = key.Value, RequestHash = hash, ResponseStatus = Pending, ResponseBody = "",
+            TenantId = tenant.Value, IdempotencyKey = key.Value, PlacedBy = placedBy, RequestHash = hash, ResponseStatus = Pending, ResponseBody = "",
             Amount = request.Items.Sum(i => prices[i.ProductId] * i.Quantity), FencingToken = lease.FencingToken,
             CreatedAtUtc = time.GetUtcNow().UtcDateTime,
             Lines = request.Items.Select(i => new OrderLine { ProductId = i.ProductId, Quantity = i.Quantity, UnitPrice = prices[i.ProductId] }).ToList(),

@@ -34,6 +34,24 @@ public sealed class CatalogCachingTests(RunningSystemFixture fixture, ITestOutpu
         Assert.Equal("l1", second.ServedBy);
     }
 
+    // Guards the cache hit ratio the web status page shows: /api/info counts this replica's lookups by how each was
+    // served, so a memory hit raises both the lookups and the hits.
+    [Fact(Timeout = 120_000)]
+    public async Task The_replicas_info_counts_its_lookups_and_hits()
+    {
+        var replica = (await ReplicasAsync())[1];
+        await ReadAsync(replica, "user@acme", 102);
+        var before = await Api.SendAsync(replica, HttpMethod.Get, "/api/info", user: null);
+        var cacheBefore = (await ApiClient.BodyAsync(before)).GetProperty("cache");
+
+        Assert.Equal("l1", (await ReadAsync(replica, "user@acme", 102)).ServedBy);
+
+        var after = (await ApiClient.BodyAsync(await Api.SendAsync(replica, HttpMethod.Get, "/api/info", user: null))).GetProperty("cache");
+        Assert.Equal(cacheBefore.GetProperty("lookups").GetInt64() + 1, after.GetProperty("lookups").GetInt64());
+        Assert.Equal(cacheBefore.GetProperty("hits").GetInt64() + 1, after.GetProperty("hits").GetInt64());
+        Assert.InRange(after.GetProperty("hitRatio").GetDouble(), 0.0, 1.0);
+    }
+
     // Guards against replicas serving an old value from their memory after another replica's write (backplane broken).
     [Fact(Timeout = 120_000)]
     public async Task An_update_through_one_replica_is_seen_fresh_through_the_others_within_a_second()

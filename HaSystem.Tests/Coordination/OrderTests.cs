@@ -85,6 +85,29 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM PaymentCharges WHERE Reference LIKE 'order:unknown-%' OR Reference LIKE 'order:zero-%'"));
     }
 
+    // Guards the order history the web front end shows: a user sees their own placed orders (not another user's of
+    // the same tenant, nor another tenant's), newest first, and bad paging is a 400 problem.
+    [Fact(Timeout = 120_000)]
+    public async Task The_order_history_lists_the_callers_own_orders_newest_first()
+    {
+        var mine = $"history-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "admin@acme", $"{mine}-1", 503, 1)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "admin@acme", $"{mine}-2", 504, 2)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "user@acme", $"{mine}-other", 505, 1)).Status);
+
+        using var response = await Api.SendAsync(Api.ProxyAddress, HttpMethod.Get, "/api/orders?page=1&pageSize=100", "admin@acme");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var keys = (await ApiClient.BodyAsync(response)).GetProperty("items").EnumerateArray().Select(o => o.GetProperty("idempotencyKey").GetString()).ToList();
+        Assert.True(keys.IndexOf($"{mine}-2") is >= 0 and var newest && newest < keys.IndexOf($"{mine}-1"), $"Not newest first: {string.Join(", ", keys)}");
+        Assert.DoesNotContain($"{mine}-other", keys);
+
+        using var badPage = await Api.SendAsync(Api.ProxyAddress, HttpMethod.Get, "/api/orders?pageSize=1000", "admin@acme");
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
+        Assert.Equal("application/problem+json", badPage.Content.Headers.ContentType?.MediaType);
+        using var anonymous = await Api.SendAsync(Api.ProxyAddress, HttpMethod.Get, "/api/orders", user: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
     private static object Order(long productId, int quantity) => new { items = new[] { new { productId, quantity } } };
 
     private async Task<(HttpStatusCode Status, string Body, bool Replayed)> PlaceAsync(Uri replica, string user, string key, long productId, int quantity)

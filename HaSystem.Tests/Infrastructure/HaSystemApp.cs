@@ -199,21 +199,33 @@ public sealed class HaSystemApp : IAsyncDisposable
     /// The direct address of every API replica. DCP's proxy spreads new connections at random, and each replica reports
     /// its own address in <c>/api/info</c>; asking until every replica has answered finds them all.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, Uri>> DiscoverApiReplicasAsync(TimeSpan timeout)
+    public Task<IReadOnlyDictionary<string, Uri>> DiscoverApiReplicasAsync(TimeSpan timeout) => DiscoverReplicasAsync("apiservice", "/api/info", timeout);
+
+    /// <summary>The direct address of every web replica, from each one's <c>/replica</c>, the same way.</summary>
+    public Task<IReadOnlyDictionary<string, Uri>> DiscoverWebReplicasAsync(TimeSpan timeout) => DiscoverReplicasAsync("webfrontend", "/replica", timeout);
+
+    /// <summary>The shared (proxied) address of a service, with 127.0.0.1 as the host, as the replicas' own addresses get.</summary>
+    public Uri SharedEndpoint(string service) => OnLoopback(App.GetEndpoint(service, "http"));
+
+    private async Task<IReadOnlyDictionary<string, Uri>> DiscoverReplicasAsync(string service, string path, TimeSpan timeout)
     {
-        var expected = ExpectedInstances(Resource<ProjectResource>("apiservice"));
+        var expected = ExpectedInstances(Resource<ProjectResource>(service));
         var found = new Dictionary<string, Uri>();
-        using var client = CreateSpreadingClient("apiservice");
-        await Poll.UntilAsync($"{expected} distinct API replicas answering /api/info", timeout, async ct =>
+        using var client = CreateSpreadingClient(service);
+        await Poll.UntilAsync($"{expected} distinct {service} replicas answering {path}", timeout, async ct =>
         {
-            var info = await client.GetFromJsonAsync<JsonElement>("/api/info", ct);
+            var info = await client.GetFromJsonAsync<JsonElement>(path, ct);
             var replica = info.GetProperty("replica").GetString()!;
             var address = info.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!).First(a => a.StartsWith("http://", StringComparison.Ordinal));
-            found[replica] = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+            found[replica] = OnLoopback(new Uri(address));
             return found.Count >= expected;
         }, () => $"Found so far: {string.Join(", ", found.Keys)}\n{Tracker.Describe()}", TimeSpan.FromMilliseconds(50));
         return found;
     }
+
+    // One host name for every address: browsers keep cookies per host (not per port), so a cookie set through one
+    // replica's address is sent to the other's, as it would be behind one load-balanced name.
+    private static Uri OnLoopback(Uri address) => new UriBuilder(address) { Host = "127.0.0.1" }.Uri;
 
     /// <summary>A fail-fast admin connection to one node or Sentinel (Sentinels get the Sentinel command map).</summary>
     public async Task<ConnectionMultiplexer> ConnectDirectAsync(IResourceWithConnectionString resource)

@@ -13,13 +13,13 @@ public abstract class SystemPerTest(params string[] arguments) : IAsyncLifetime
 
     protected ApiClient Api => _api ?? throw new InvalidOperationException("The system is not started.");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _system = await HaSystemApp.StartAsync(arguments);
         _api = new ApiClient(_system);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_system is not null)
         {

@@ -96,6 +96,11 @@ namespace HaSystem.ApiService.Infrastructure.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PlacedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -118,6 +123,8 @@ namespace HaSystem.ApiService.Infrastructure.Migrations
 
                     b.HasIndex("TenantId", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "PlacedBy", "CreatedAtUtc");
 
                     b.ToTable("Orders");
                 });

@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+
+namespace HaSystem.Tests.Infrastructure;
+
+/// <summary>
+/// Headless Chromium from the Debian package, driven by Playwright; never downloaded. The browser, each context and
+/// Playwright itself are disposed with this object, so no Chromium outlives a test.
+/// </summary>
+public sealed class Chromium : IAsyncDisposable
+{
+    /// <summary>
+    /// The Debian binary behind the <c>/usr/bin/chromium</c> wrapper script (which only adds flags); the script is the
+    /// fallback, and <c>HASYSTEM_CHROMIUM</c> points elsewhere (e.g. on macOS).
+    /// </summary>
+    public static string ExecutablePath { get; } = Environment.GetEnvironmentVariable("HASYSTEM_CHROMIUM")
+        ?? new[] { "/usr/lib/chromium/chromium", "/usr/bin/chromium" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Chromium is not installed: apt-get install chromium (or set HASYSTEM_CHROMIUM).");
+
+    private readonly IPlaywright _playwright;
+
+    private Chromium(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Browser = browser;
+    }
+
+    public IBrowser Browser { get; }
+
+    public static async Task<Chromium> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                Timeout = 60_000,
+            });
+            return new Chromium(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh browser profile (its own cookies), with a deadline on every action and navigation.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(20_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}

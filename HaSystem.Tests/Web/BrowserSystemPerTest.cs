@@ -1,0 +1,49 @@
+using HaSystem.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace HaSystem.Tests.Web;
+
+/// <summary>A system of its own (the test breaks it) and a Chromium, both stopped after the test.</summary>
+public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPerTest
+{
+    private Chromium? _chromium;
+
+    protected ITestOutputHelper Output => output;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _chromium = await Chromium.LaunchAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    /// <summary>A user signed in through the shared address, with one of each of <paramref name="products"/> in the cart.</summary>
+    protected async Task<Shopper> SignedInShopperWithCartAsync(string user, params long[] products)
+    {
+        var shopper = new Shopper(await _chromium!.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend") };
+        await shopper.SignInAsync(user, await Api.DemoPasswordAsync());
+        foreach (var product in products)
+        {
+            await shopper.AddToCartAsync(product);
+        }
+
+        Assert.Equal(products.ToDictionary(p => p, _ => 1), await shopper.ReadCartAsync());
+        return shopper;
+    }
+
+    /// <summary>The lines of a placed order, read from the database, as (product, quantity).</summary>
+    protected async Task<Dictionary<long, int>> OrderLinesAsync(long order) =>
+        (await System.QuerySqlAsync("catalog", $"SELECT ProductId, Quantity FROM OrderLine WHERE OrderId = {order}", r => (r.GetInt64(0), r.GetInt32(1))))
+            .ToDictionary(l => l.Item1, l => l.Item2);
+
+    protected async Task ScreenshotAsync(IPage page, string name) => output.WriteLine($"screenshot {await Screenshots.SaveAsync(page, name)}");
+}

@@ -1,0 +1,55 @@
+using HaSystem.ServiceDefaults.Locking;
+using HaSystem.ServiceDefaults.Redis;
+using HaSystem.ServiceDefaults.Replicas;
+using HaSystem.ServiceDefaults.Resilience;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace HaSystem.Web.DataProtection;
+
+public static class SharedKeyRingExtensions
+{
+    /// <summary>
+    /// One Data Protection key ring for every web replica, kept in the <c>state</c> role under a fixed application
+    /// name: the authentication, session and antiforgery cookies one replica writes, every other one can read.
+    /// </summary>
+    public static IHostApplicationBuilder AddSharedKeyRing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<SharedKeyRingOptions>(SharedKeyRingOptions.SectionName);
+        var settings = builder.Configuration.GetSection(SharedKeyRingOptions.SectionName).Get<SharedKeyRingOptions>() ?? new SharedKeyRingOptions();
+        builder.Services.AddDataProtection().SetApplicationName(settings.ApplicationName);
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((keys, sp) =>
+        {
+            var key = sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value.RedisKey;
+            keys.XmlRepository = new RedisXmlRepository(() => sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State).GetDatabase(), key);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Loads the key ring before the replica serves, under a lock: replicas that start together against an empty ring
+    /// would otherwise each create a key of their own, and each would reject the other's cookies until its next
+    /// key-ring refresh. With the lock, the first creates the key and the others load it.
+    /// </summary>
+    public static async Task InitializeSharedKeyRingAsync(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value;
+        var locks = app.Services.GetRequiredService<RedisDistributedLock>();
+        var replica = app.Services.GetRequiredService<ReplicaIdentity>();
+        try
+        {
+            await using var lease = await locks.AcquireAsync(
+                new LockRequest($"lock:{settings.RedisKey}", TimeSpan.FromSeconds(30)) { Holder = replica.Id }, settings.StartupLockWait);
+            app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("HaSystem.Web.KeyRingWarmUp").Protect("ready"u8.ToArray());
+        }
+        catch (Exception ex) when (ex is LockUnavailableException or LockTimeoutException || RedisResilience.IsRedisFailure(ex))
+        {
+            // Redis is unreachable or another replica holds the lock for too long: start anyway. The ring loads on
+            // first use, and a key created meanwhile is found at the next refresh.
+            app.Logger.LogWarning(ex, "The shared Data Protection key ring could not be initialised under its lock; it loads on first use.");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HaSystem.Web.DataProtection;
+
+/// <summary>Bound from <c>Web:DataProtection</c>.</summary>
+public sealed class SharedKeyRingOptions
+{
+    public const string SectionName = "Web:DataProtection";
+
+    /// <summary>
+    /// Fixed, so that every replica derives the same purpose keys. By default the name is derived from the content
+    /// root path, which differs between machines and deployments.
+    /// </summary>
+    [Required]
+    public string ApplicationName { get; set; } = "HaSystem.Web";
+
+    /// <summary>The Redis list in the <c>state</c> role that holds the key ring's XML.</summary>
+    [Required]
+    public string RedisKey { get; set; } = "web:dataprotection:keys";
+
+    /// <summary>How long a starting replica waits for another one that is creating the first key.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan StartupLockWait { get; set; } = TimeSpan.FromSeconds(20);
+}

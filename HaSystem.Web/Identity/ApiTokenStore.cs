@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using HaSystem.ServiceDefaults.Redis;
+using HaSystem.ServiceDefaults.Resilience;
+using Microsoft.Extensions.Options;
+using Polly.Registry;
+using StackExchange.Redis;
+
+namespace HaSystem.Web.Identity;
+
+/// <summary>
+/// Keeps each signed-in user's API token on the server: in the <c>state</c> role (so every replica finds it), with a
+/// copy in this replica's memory that is used only while Redis cannot be reached. The cookie holds just the id.
+/// </summary>
+public sealed class ApiTokenStore(
+    [FromKeyedServices(RedisRoles.State)] IConnectionMultiplexer redis,
+    ResiliencePipelineProvider<string> pipelines,
+    IOptions<WebAuthenticationOptions> options,
+    TimeProvider time,
+    ILogger<ApiTokenStore> logger)
+{
+    private readonly ConcurrentDictionary<string, StoredToken> _copies = new(StringComparer.Ordinal);
+
+    /// <summary>Stores a token until it expires and returns the id to put in the cookie.</summary>
+    public async Task<string> SaveAsync(string accessToken, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        ForgetExpired();
+        Remember(id, new StoredToken(accessToken, expiresAt));
+        try
+        {
+            await pipelines.For(RedisRoles.State).ExecuteAsync(async ct =>
+                await redis.GetDatabase().StringSetAsync(Key(id), accessToken, expiresAt - time.GetUtcNow()).WaitAsync(ct), cancellationToken);
+        }
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        {
+            // The user is still signed in on this replica; another replica asks them to sign in again.
+            logger.LogWarning(ex, "The API token could not be stored in Redis; only this replica knows it.");
+        }
+
+        return id;
+    }
+
+    public async Task<TokenLookup> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var token = await pipelines.For(RedisRoles.State).ExecuteAsync(async ct =>
+                await redis.GetDatabase().StringGetWithExpiryAsync(Key(id)).WaitAsync(ct), cancellationToken);
+            if (token.Value.IsNullOrEmpty)
+            {
+                _copies.TryRemove(id, out _);
+                return TokenLookup.Missing;
+            }
+
+            var stored = new StoredToken(token.Value!, time.GetUtcNow() + (token.Expiry ?? TimeSpan.Zero));
+            Remember(id, stored);
+            return TokenLookup.Found(stored.AccessToken);
+        }
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        {
+            return _copies.TryGetValue(id, out var copy) && copy.ExpiresAt > time.GetUtcNow()
+                ? TokenLookup.Found(copy.AccessToken)
+                : TokenLookup.Unavailable;
+        }
+    }
+
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        _copies.TryRemove(id, out _);
+        try
+        {
+            await pipelines.For(RedisRoles.State).ExecuteAsync(async ct => await redis.GetDatabase().KeyDeleteAsync(Key(id)).WaitAsync(ct), cancellationToken);
+        }
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        {
+            // It expires with the token; the cookie that pointed at it is gone already.
+            logger.LogWarning(ex, "A signed-out user's API token could not be removed from Redis; it expires with the token.");
+        }
+    }
+
+    private void Remember(string id, StoredToken token) => _copies[id] = token;
+
+    // At each sign-in: the copies stay as few as the live sign-ins this replica has seen.
+    private void ForgetExpired()
+    {
+        foreach (var (key, copy) in _copies)
+        {
+            if (copy.ExpiresAt <= time.GetUtcNow())
+            {
+                _copies.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private string Key(string id) => options.Value.TokenKeyPrefix + id;
+
+    private sealed record StoredToken(string AccessToken, DateTimeOffset ExpiresAt);
+}
+
+/// <summary>The outcome of looking a user's API token up.</summary>
+public sealed record TokenLookup(string? AccessToken, bool IsUnavailable)
+{
+    public static readonly TokenLookup Missing = new(null, false);
+
+    public static readonly TokenLookup Unavailable = new(null, true);
+
+    public static TokenLookup Found(string accessToken) => new(accessToken, false);
+}

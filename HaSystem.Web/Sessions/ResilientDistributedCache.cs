@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Polly;
+
+namespace HaSystem.Web.Sessions;
+
+/// <summary>
+/// The session store's <see cref="IDistributedCache"/> behind the <c>state</c> role's breaker pipeline: while Redis is
+/// down the first calls fail after the pipeline's short timeout and the next ones at once, instead of each session
+/// waiting out its own Redis timeout. Failures surface as exceptions, which the session turns into "unavailable".
+/// </summary>
+/// <remarks>
+/// The calls are abandoned at the pipeline's timeout (<c>WaitAsync</c>): the Redis client takes a token but does not
+/// cancel a command in flight, so without it a call would wait out the client's own, longer timeout.
+/// Deliberately not <see cref="IDisposable"/>: the inner cache would dispose the shared multiplexer.</remarks>
+public sealed class ResilientDistributedCache(IDistributedCache inner, ResiliencePipeline pipeline) : IDistributedCache
+{
+    public byte[]? Get(string key) => pipeline.Execute(() => inner.Get(key));
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
+        await pipeline.ExecuteAsync(async ct => await inner.GetAsync(key, ct).WaitAsync(ct), token);
+
+    public void Refresh(string key) => pipeline.Execute(() => inner.Refresh(key));
+
+    public async Task RefreshAsync(string key, CancellationToken token = default) =>
+        await pipeline.ExecuteAsync(async ct => await inner.RefreshAsync(key, ct).WaitAsync(ct), token);
+
+    public void Remove(string key) => pipeline.Execute(() => inner.Remove(key));
+
+    public async Task RemoveAsync(string key, CancellationToken token = default) =>
+        await pipeline.ExecuteAsync(async ct => await inner.RemoveAsync(key, ct).WaitAsync(ct), token);
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => pipeline.Execute(() => inner.Set(key, value, options));
+
+    public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+        await pipeline.ExecuteAsync(async ct => await inner.SetAsync(key, value, options, ct).WaitAsync(ct), token);
+}

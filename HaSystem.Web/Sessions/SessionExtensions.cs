@@ -1,0 +1,45 @@
+using HaSystem.ServiceDefaults.Redis;
+using HaSystem.ServiceDefaults.Resilience;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using Polly.Registry;
+using StackExchange.Redis;
+
+namespace HaSystem.Web.Sessions;
+
+public static class SessionExtensions
+{
+    /// <summary>
+    /// <see cref="ISession"/> kept in the <c>state</c> role (never evicted, persisted), on the multiplexer Aspire
+    /// registered for it and behind its breaker, so any web replica serves any user. The cookie is HttpOnly,
+    /// essential (the cart needs no consent), and Secure whenever the request came over HTTPS.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisSessions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<WebSessionOptions>(WebSessionOptions.SectionName);
+        builder.Services.AddSingleton<IDistributedCache>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<WebSessionOptions>>().Value;
+            var redis = new RedisCache(Options.Create(new RedisCacheOptions
+            {
+                InstanceName = settings.KeyPrefix,
+                ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State)),
+            }));
+            return new ResilientDistributedCache(redis, sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State));
+        });
+
+        builder.Services.AddSession();
+        builder.Services.AddOptions<SessionOptions>().Configure<IOptions<WebSessionOptions>>((session, web) =>
+        {
+            session.IdleTimeout = web.Value.IdleTimeout;
+            session.IOTimeout = web.Value.IOTimeout;
+            session.Cookie.Name = web.Value.CookieName;
+            session.Cookie.HttpOnly = true;
+            session.Cookie.IsEssential = true;
+            session.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            session.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        return builder;
+    }
+}
