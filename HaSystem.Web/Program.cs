@@ -28,7 +28,7 @@ await app.InitializeSharedKeyRingAsync();
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/status-code/{0}");
-app.UseSession();
+app.UseRedisSessions();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

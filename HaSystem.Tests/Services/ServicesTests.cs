@@ -67,14 +67,15 @@ public sealed class ServicesTests(RunningSystemFixture fixture, ITestOutputHelpe
         }
     }
 
-    // Guards against a front end that cannot reach the API or does not say which replica rendered the page.
+    // Guards against a front end that cannot reach the API or does not say which replica rendered the page: the
+    // anonymous status page names both.
     [Fact(Timeout = 120_000)]
     public async Task Web_front_end_shows_its_replica_and_the_api_answer()
     {
         using var web = System.CreateSpreadingClient("webfrontend", TimeSpan.FromSeconds(10));
-        var html = await web.GetStringAsync("/");
+        var html = await web.GetStringAsync("/status");
         Assert.Contains("data-testid=\"web-replica\">webfrontend-", html, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"api-replica\">apiservice-", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"status-api-replica\">apiservice-", html, StringComparison.Ordinal);
     }
 
     // Guards against health endpoints that leak configuration or miss a Redis role.

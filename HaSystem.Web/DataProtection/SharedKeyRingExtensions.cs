@@ -4,8 +4,8 @@ using HaSystem.ServiceDefaults.Replicas;
 using HaSystem.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 using StackExchange.Redis;
 
 namespace HaSystem.Web.DataProtection;
@@ -23,10 +23,27 @@ public static class SharedKeyRingExtensions
         builder.Services.AddDataProtection().SetApplicationName(settings.ApplicationName);
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((keys, sp) =>
         {
-            var key = sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value.RedisKey;
-            keys.XmlRepository = new RedisXmlRepository(() => sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State).GetDatabase(), key);
+            var ring = sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value;
+            var mirror = Path.Combine(ring.MirrorDirectory ?? Path.Combine(Path.GetTempPath(), "hasystem-dataprotection"),
+                $"{ring.ApplicationName}-{Deployment(sp.GetRequiredService<IConfiguration>())}.xml");
+            keys.XmlRepository = new MirroredRedisXmlRepository(
+                sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State),
+                ring.RedisKey,
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State),
+                mirror,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<MirroredRedisXmlRepository>());
         });
         return builder;
+    }
+
+    // Which Redis deployment the ring belongs to (its Sentinel endpoints, never the password): two systems on one
+    // machine, a developer's and a test run's, must not read each other's mirror.
+    private static string Deployment(IConfiguration configuration)
+    {
+        var endpoints = (configuration.GetConnectionString(RedisRoles.State) ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(part => !part.Contains('=', StringComparison.Ordinal));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(',', endpoints))))[..12];
     }
 
     /// <summary>
@@ -45,7 +62,8 @@ public static class SharedKeyRingExtensions
                 new LockRequest($"lock:{settings.RedisKey}", TimeSpan.FromSeconds(30)) { Holder = replica.Id }, settings.StartupLockWait);
             app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("HaSystem.Web.KeyRingWarmUp").Protect("ready"u8.ToArray());
         }
-        catch (Exception ex) when (ex is LockUnavailableException or LockTimeoutException || RedisResilience.IsRedisFailure(ex))
+        catch (Exception ex) when (ex is LockUnavailableException or LockTimeoutException or System.Security.Cryptography.CryptographicException
+            || RedisResilience.IsRedisFailure(ex))
         {
             // Redis is unreachable or another replica holds the lock for too long: start anyway. The ring loads on
             // first use, and a key created meanwhile is found at the next refresh.

@@ -18,6 +18,12 @@ public sealed class SharedKeyRingOptions
     [Required]
     public string RedisKey { get; set; } = "web:dataprotection:keys";
 
+    /// <summary>
+    /// Where each machine keeps its copy of the ring, read only while Redis is unreachable (owner-only folder).
+    /// Default: <c>hasystem-dataprotection</c> in the temp folder.
+    /// </summary>
+    public string? MirrorDirectory { get; set; }
+
     /// <summary>How long a starting replica waits for another one that is creating the first key.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan StartupLockWait { get; set; } = TimeSpan.FromSeconds(20);

@@ -42,4 +42,19 @@ public static class SessionExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// The session for the shop's pages and form posts only. The session middleware encrypts a new session id for every
+    /// request that comes without one, which needs the key ring: health probes, <c>/replica</c> and static files must
+    /// not depend on it (a replica that cannot load its ring must still report itself alive and Degraded).
+    /// </summary>
+    public static WebApplication UseRedisSessions(this WebApplication app)
+    {
+        app.UseWhen(context => !IsInfrastructure(context.Request.Path), shop => shop.UseSession());
+        return app;
+    }
+
+    private static bool IsInfrastructure(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/replica")
+        || path.StartsWithSegments("/_framework") || Path.HasExtension(path.Value);
 }

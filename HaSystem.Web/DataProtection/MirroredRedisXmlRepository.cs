@@ -1,0 +1,101 @@
+using System.Xml.Linq;
+using HaSystem.ServiceDefaults.Resilience;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Polly;
+using StackExchange.Redis;
+
+namespace HaSystem.Web.DataProtection;
+
+/// <summary>
+/// The key ring in Redis (the one every replica shares), behind the <c>state</c> breaker, with a copy on this machine's
+/// disk that is read only while Redis cannot be reached. Without it, a replica that starts during a <c>state</c>
+/// outage has no key at all: every page with a form fails and each attempt to read the ring waits out Redis timeouts
+/// (measured: 173 s to start listening). With it, the replica starts at once with the keys last seen here.
+/// </summary>
+/// <remarks>New keys are only ever created in Redis: a key made while Redis is away would be one the other replicas cannot know.</remarks>
+public sealed class MirroredRedisXmlRepository(
+    IConnectionMultiplexer redis, RedisKey key, ResiliencePipeline pipeline, string mirrorFile, ILogger logger) : IXmlRepository
+{
+    private readonly RedisXmlRepository _redis = new(() => redis.GetDatabase(), key);
+    private readonly Lock _mirrorGate = new();
+
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        try
+        {
+            var elements = pipeline.Execute(() => Connected()._redis.GetAllElements());
+            Mirror(elements);
+            return elements;
+        }
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        {
+            var mirrored = ReadMirror();
+            if (mirrored.Count == 0)
+            {
+                throw;
+            }
+
+            logger.LogWarning("The key ring could not be read from Redis ({Reason}); using the {Count} keys last mirrored to {File}.",
+                ex.GetType().Name, mirrored.Count, mirrorFile);
+            return mirrored;
+        }
+    }
+
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        pipeline.Execute(() => Connected()._redis.StoreElement(element, friendlyName));
+        Mirror([.. ReadMirror(), element]);
+    }
+
+    // A disconnected client would queue the command until its timeout; with no connection there is nothing to wait for.
+    private MirroredRedisXmlRepository Connected() =>
+        redis.IsConnected ? this : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The state role is not connected.", null, CommandStatus.Unknown);
+
+    private List<XElement> ReadMirror()
+    {
+        lock (_mirrorGate)
+        {
+            try
+            {
+                return File.Exists(mirrorFile) ? XDocument.Load(mirrorFile).Root?.Elements().ToList() ?? [] : [];
+            }
+            catch (Exception ex) when (ex is IOException or System.Xml.XmlException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "The key ring mirror {File} could not be read.", mirrorFile);
+                return [];
+            }
+        }
+    }
+
+    // Written to a temporary file and moved into place: a replica reading at the same time sees the old or the new copy.
+    private void Mirror(IReadOnlyCollection<XElement> elements)
+    {
+        lock (_mirrorGate)
+        {
+            try
+            {
+                var directory = Path.GetDirectoryName(mirrorFile)!;
+                if (!Directory.Exists(directory))
+                {
+                    if (OperatingSystem.IsWindows())
+                    {
+                        Directory.CreateDirectory(directory);
+                    }
+                    else
+                    {
+                        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    }
+                }
+
+                var temporary = $"{mirrorFile}.{Environment.ProcessId}.tmp";
+                new XDocument(new XElement("keyRing", elements)).Save(temporary);
+                File.Move(temporary, mirrorFile, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "The key ring could not be mirrored to {File}.", mirrorFile);
+            }
+        }
+    }
+}
