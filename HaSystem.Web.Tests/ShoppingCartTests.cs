@@ -17,6 +17,15 @@ public sealed class ShoppingCartTests
         Assert.Equal(ShoppingCart.MaxQuantity, cart.Add(7, "Lamp", 10m, 1000).Lines[0].Quantity);
     }
 
+    [Fact]
+    public void A_full_cart_comes_back_unchanged_but_still_tops_up_its_lines()
+    {
+        var full = Enumerable.Range(1, ShoppingCart.MaxLines).Aggregate(ShoppingCart.Empty, (cart, id) => cart.Add(id, $"P{id}", 1m, 1)).WithCheckoutKey();
+
+        Assert.Same(full, full.Add(ShoppingCart.MaxLines + 1, "One too many", 1m, 1));
+        Assert.Equal(2, full.Add(1, "P1", 1m, 1).Lines[0].Quantity);
+    }
+
     // A checkout key names one order: the same cart submitted twice reuses it, a changed cart gets a new one.
     [Fact]
     public void The_checkout_key_survives_repeats_and_changes_with_the_cart()

@@ -94,12 +94,14 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "admin@acme", $"{mine}-1", 503, 1)).Status);
         Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "admin@acme", $"{mine}-2", 504, 2)).Status);
         Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "user@acme", $"{mine}-other", 505, 1)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(Api.ProxyAddress, "admin@globex", $"{mine}-globex", 2505, 1)).Status);
 
         using var response = await Api.SendAsync(Api.ProxyAddress, HttpMethod.Get, "/api/orders?page=1&pageSize=100", "admin@acme");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var keys = (await ApiClient.BodyAsync(response)).GetProperty("items").EnumerateArray().Select(o => o.GetProperty("idempotencyKey").GetString()).ToList();
         Assert.True(keys.IndexOf($"{mine}-2") is >= 0 and var newest && newest < keys.IndexOf($"{mine}-1"), $"Not newest first: {string.Join(", ", keys)}");
         Assert.DoesNotContain($"{mine}-other", keys);
+        Assert.DoesNotContain($"{mine}-globex", keys);
 
         using var badPage = await Api.SendAsync(Api.ProxyAddress, HttpMethod.Get, "/api/orders?pageSize=1000", "admin@acme");
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);

@@ -149,12 +149,27 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
         await shopper.GoToAsync("/admin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
 
+        await shopper.AddToCartAsync(5);
+        var tokensBefore = await ApiTokensStoredAsync();
         await page.GetByTestId("sign-out").ClickAsync();
         await Expect(page.GetByTestId("sign-in-link")).ToBeVisibleAsync();
+        Assert.Equal(tokensBefore - 1, await ApiTokensStoredAsync());
         await shopper.GoToAsync("/cart");
         Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Signing out forgot the cart with the sign-in: the same browser signed in again starts empty.
+        await shopper.SignInAsync("user@acme", await fixture.Api.DemoPasswordAsync());
+        Assert.Equal(new Dictionary<long, int>(), await shopper.ReadCartAsync());
         await page.Context.CloseAsync();
+    }
+
+    // The API tokens the web front end keeps in the state primary, one per signed-in browser.
+    private async Task<int> ApiTokensStoredAsync()
+    {
+        var primary = System.Resource<RedisMonitoredGroupResource>("state").Nodes.Single(n => System.PropertyOf(n, RedisResourceProperties.Role) == "primary");
+        await using var redis = await System.ConnectDirectAsync(primary);
+        return redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "web:api-token:*").Count();
     }
 
     private async Task<List<long>> OrdersOfAsync(string user) =>

@@ -1,4 +1,5 @@
 using HaSystem.Web.ApiClients;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HaSystem.Web.Cart;
@@ -13,7 +14,8 @@ public static class CartEndpoints
 
     public static IEndpointRouteBuilder MapCartEndpoints(this IEndpointRouteBuilder app)
     {
-        var cart = app.MapGroup("/cart").RequireAuthorization();
+        // Antiforgery for every post of the group, also those that bind nothing from the form (remove).
+        var cart = app.MapGroup("/cart").RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
         cart.MapPost("/items", AddAsync);
         cart.MapPost("/items/{productId:long}/remove", RemoveAsync);
         return app;
@@ -35,8 +37,14 @@ public static class CartEndpoints
             };
         }
 
-        var added = await store.UpdateAsync(c => c.Add(p.Id, p.Name, p.Price, Math.Clamp(quantity ?? 1, 1, ShoppingCart.MaxQuantity)), cancellationToken);
-        return Back(returnUrl, added ? CartOutcome.Added : CartOutcome.Unavailable);
+        var full = false;
+        var saved = await store.UpdateAsync(c =>
+        {
+            var changed = c.Add(p.Id, p.Name, p.Price, Math.Clamp(quantity ?? 1, 1, ShoppingCart.MaxQuantity));
+            full = ReferenceEquals(changed, c);
+            return changed;
+        }, cancellationToken);
+        return Back(returnUrl, !saved ? CartOutcome.Unavailable : full ? CartOutcome.Full : CartOutcome.Added);
     }
 
     private static async Task<IResult> RemoveAsync(long productId, CartStore store, CancellationToken cancellationToken)
@@ -63,6 +71,7 @@ public static class CartOutcome
     public const string Unavailable = "unavailable";
     public const string UnknownProduct = "unknown-product";
     public const string Failed = "failed";
+    public const string Full = "full";
 
     public static (string Message, bool IsProblem)? Describe(string? outcome) => outcome switch
     {
@@ -71,6 +80,7 @@ public static class CartOutcome
         Unavailable => ("Your cart is temporarily unavailable, so that change was not saved. Please try again in a moment.", true),
         UnknownProduct => ("That product is no longer in the catalog.", true),
         Failed => ("The catalog cannot be reached right now, so nothing was added. Please try again in a moment.", true),
+        Full => ($"Your cart holds at most {ShoppingCart.MaxLines} different products; nothing was added.", true),
         _ => null,
     };
 }

@@ -8,16 +8,17 @@ namespace HaSystem.Web.Cart;
 /// session store reads as "unavailable", and a change is saved at once so the page can say whether it was kept.
 /// </summary>
 /// <remarks>
-/// Scoped: the outcome of the first load is kept for the request. A session whose load failed reads as empty
+/// Scoped: the first load is kept for the request. A session whose load failed reads as empty
 /// afterwards; treating that as the cart and saving it would overwrite the real one once Redis is back.
 /// </remarks>
 public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logger)
 {
     private const string SessionKey = "cart";
 
-    private CartState? _loaded;
+    // The load itself is kept (not its result), so the layout and the page that render at once share one Redis read.
+    private Task<CartState>? _loading;
 
-    public async Task<CartState> LoadAsync(CancellationToken cancellationToken) => _loaded ??= await ReadAsync(cancellationToken);
+    public Task<CartState> LoadAsync(CancellationToken cancellationToken) => _loading ??= ReadAsync(cancellationToken);
 
     private async Task<CartState> ReadAsync(CancellationToken cancellationToken)
     {
@@ -38,8 +39,13 @@ public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logg
         }
 
         var json = session.GetString(SessionKey);
-        return new CartState(json is null ? ShoppingCart.Empty : JsonSerializer.Deserialize<ShoppingCart>(json) ?? ShoppingCart.Empty, true);
+        var cart = json is null ? null : JsonSerializer.Deserialize<ShoppingCart>(json);
+        return new CartState(cart is not null && cart.Owner == Owner ? cart : ShoppingCart.Empty with { Owner = Owner }, true);
     }
+
+    private string? Owner => http.HttpContext?.User is { Identity.IsAuthenticated: true } user
+        ? $"{user.FindFirst(Identity.WebClaims.Tenant)?.Value}/{user.Identity.Name}"
+        : null;
 
     /// <summary>Loads, changes and saves the cart; <see langword="false"/> when the session store cannot be reached.</summary>
     public async Task<bool> UpdateAsync(Func<ShoppingCart, ShoppingCart> change, CancellationToken cancellationToken)
@@ -59,7 +65,7 @@ public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logg
             return false;
         }
 
-        _loaded = state with { Cart = changed };
+        _loading = Task.FromResult(state with { Cart = changed });
         return true;
     }
 
@@ -71,7 +77,7 @@ public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logg
             Session.Clear();
             if (await CommitAsync(cancellationToken))
             {
-                _loaded = new CartState(ShoppingCart.Empty, true);
+                _loading = Task.FromResult(new CartState(ShoppingCart.Empty with { Owner = Owner }, true));
             }
         }
     }

@@ -12,6 +12,12 @@ public sealed record CartLine(long ProductId, string Name, decimal UnitPrice, in
 /// </summary>
 public sealed record ShoppingCart(IReadOnlyList<CartLine> Lines, string? CheckoutKey, PlacedCheckout? LastCheckout)
 {
+    /// <summary>
+    /// Whose cart it is (<c>{tenant}/{user}</c>). A session outlives a sign-out that could not reach Redis, and one
+    /// browser may be used by several people: a cart read by anyone else is an empty one.
+    /// </summary>
+    public string? Owner { get; init; }
+
     /// <summary>The most of one product a cart holds; the API accepts up to 1,000 per line.</summary>
     public const int MaxQuantity = 99;
 
@@ -24,13 +30,21 @@ public sealed record ShoppingCart(IReadOnlyList<CartLine> Lines, string? Checkou
 
     public decimal Total => Lines.Sum(l => l.Total);
 
-    /// <summary>Adds (or tops up) a product; any change starts a new checkout key, since it is a different order.</summary>
+    /// <summary>
+    /// Adds (or tops up) a product; any change starts a new checkout key, since it is a different order. A product that
+    /// would be line <see cref="MaxLines"/> + 1 is not added: the same cart comes back.
+    /// </summary>
     public ShoppingCart Add(long productId, string name, decimal unitPrice, int quantity)
     {
         var existing = Lines.FirstOrDefault(l => l.ProductId == productId);
+        if (existing is null && Lines.Count >= MaxLines)
+        {
+            return this;
+        }
+
         var line = new CartLine(productId, name, unitPrice, Math.Clamp((existing?.Quantity ?? 0) + quantity, 1, MaxQuantity));
         var lines = existing is null ? [.. Lines, line] : Lines.Select(l => l.ProductId == productId ? line : l).ToList();
-        return this with { Lines = lines.Count > MaxLines ? Lines : lines, CheckoutKey = null };
+        return this with { Lines = lines, CheckoutKey = null };
     }
 
     public ShoppingCart Remove(long productId) =>
@@ -40,7 +54,7 @@ public sealed record ShoppingCart(IReadOnlyList<CartLine> Lines, string? Checkou
     public ShoppingCart WithCheckoutKey() => CheckoutKey is null ? this with { CheckoutKey = Guid.NewGuid().ToString("N") } : this;
 
     /// <summary>The order for <paramref name="key"/> was placed: the cart is emptied and the checkout remembered.</summary>
-    public ShoppingCart Placed(string key, long orderId) => new([], null, new PlacedCheckout(key, orderId));
+    public ShoppingCart Placed(string key, long orderId) => new([], null, new PlacedCheckout(key, orderId)) { Owner = Owner };
 }
 
 public sealed record PlacedCheckout(string Key, long OrderId);

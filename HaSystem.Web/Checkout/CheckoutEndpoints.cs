@@ -58,7 +58,7 @@ public static class CheckoutEndpoints
             case ApiErrorKind.Conflict:
                 return Back(CheckoutOutcome.InProgress);
             default:
-                // The key is kept, so trying again cannot place a second order.
+                // The key is kept, so placing this checkout again cannot place a second order.
                 return Back(placed.Error.Kind == ApiErrorKind.SessionUnavailable ? CheckoutOutcome.Unavailable : CheckoutOutcome.Failed);
         }
     }
@@ -83,7 +83,8 @@ public static class CheckoutOutcome
         Changed => "Your cart changed since the checkout page was shown. Please check it and place the order again.",
         Refused => "The order was refused as it stands (a product may have left the catalog). Please check your cart and try again.",
         InProgress => "This order is still being placed. Please wait a moment and look at your orders.",
-        Failed => "The order could not be placed right now and nothing was charged. Please try again in a moment; trying again cannot order twice.",
+        // The API may have placed the order before the answer was lost: say so, rather than "nothing was charged".
+        Failed => "The order could not be confirmed. It may still have gone through: look at your orders before ordering anything else. Placing this same checkout again never orders twice.",
         _ => null,
     };
 }

@@ -58,7 +58,9 @@ public sealed class MirroredRedisXmlRepository(
         {
             try
             {
-                return File.Exists(mirrorFile) ? XDocument.Load(mirrorFile).Root?.Elements().ToList() ?? [] : [];
+                return File.Exists(mirrorFile) && OwnerOnlyDirectory(Path.GetDirectoryName(mirrorFile)!)
+                    ? XDocument.Load(mirrorFile).Root?.Elements().ToList() ?? []
+                    : [];
             }
             catch (Exception ex) when (ex is IOException or System.Xml.XmlException or UnauthorizedAccessException)
             {
@@ -68,34 +70,61 @@ public sealed class MirroredRedisXmlRepository(
         }
     }
 
-    // Written to a temporary file and moved into place: a replica reading at the same time sees the old or the new copy.
+    // Written to a new temporary file (owner-only, never an existing one, so not a planted link) and moved into place:
+    // a replica reading at the same time sees the old or the new copy.
     private void Mirror(IReadOnlyCollection<XElement> elements)
     {
         lock (_mirrorGate)
         {
+            var temporary = Path.Combine(Path.GetDirectoryName(mirrorFile)!, $".{Guid.NewGuid():N}.tmp");
             try
             {
-                var directory = Path.GetDirectoryName(mirrorFile)!;
-                if (!Directory.Exists(directory))
+                if (!OwnerOnlyDirectory(Path.GetDirectoryName(mirrorFile)!))
                 {
-                    if (OperatingSystem.IsWindows())
-                    {
-                        Directory.CreateDirectory(directory);
-                    }
-                    else
-                    {
-                        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                    }
+                    return;
                 }
 
-                var temporary = $"{mirrorFile}.{Environment.ProcessId}.tmp";
-                new XDocument(new XElement("keyRing", elements)).Save(temporary);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                using (var stream = new FileStream(temporary, options))
+                {
+                    new XDocument(new XElement("keyRing", elements)).Save(stream);
+                }
+
                 File.Move(temporary, mirrorFile, overwrite: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 logger.LogWarning(ex, "The key ring could not be mirrored to {File}.", mirrorFile);
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
             }
         }
+    }
+
+    // The keys decrypt every cookie: a folder others can read or write is not used (and is said so in the log).
+    private bool OwnerOnlyDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return true;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var info = Directory.Exists(directory) ? new DirectoryInfo(directory) : Directory.CreateDirectory(directory, ownerOnly);
+        if (info.LinkTarget is null && (info.UnixFileMode & ~ownerOnly) == 0)
+        {
+            return true;
+        }
+
+        logger.LogWarning("The key ring is not mirrored: {Directory} is a link or open to other users (it must be mode 700).", directory);
+        return false;
     }
 }

@@ -24,7 +24,7 @@ public static class SharedKeyRingExtensions
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((keys, sp) =>
         {
             var ring = sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value;
-            var mirror = Path.Combine(ring.MirrorDirectory ?? Path.Combine(Path.GetTempPath(), "hasystem-dataprotection"),
+            var mirror = Path.Combine(ring.MirrorDirectory ?? DefaultMirrorDirectory(),
                 $"{ring.ApplicationName}-{Deployment(sp.GetRequiredService<IConfiguration>())}.xml");
             keys.XmlRepository = new MirroredRedisXmlRepository(
                 sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State),
@@ -34,6 +34,13 @@ public static class SharedKeyRingExtensions
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<MirroredRedisXmlRepository>());
         });
         return builder;
+    }
+
+    // Per user, like Data Protection's own default folder: never a shared temp folder another user could prepare.
+    private static string DefaultMirrorDirectory()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return Path.Combine(home.Length > 0 ? home : Path.Combine(Path.GetTempPath(), $"hasystem-{Environment.UserName}"), "HaSystem", "DataProtection");
     }
 
     // Which Redis deployment the ring belongs to (its Sentinel endpoints, never the password): two systems on one

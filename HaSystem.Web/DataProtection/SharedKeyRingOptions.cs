@@ -19,8 +19,8 @@ public sealed class SharedKeyRingOptions
     public string RedisKey { get; set; } = "web:dataprotection:keys";
 
     /// <summary>
-    /// Where each machine keeps its copy of the ring, read only while Redis is unreachable (owner-only folder).
-    /// Default: <c>hasystem-dataprotection</c> in the temp folder.
+    /// Where each machine keeps its copy of the ring, read only while Redis is unreachable. It must be owner-only
+    /// (mode 700); default: <c>HaSystem/DataProtection</c> in the user's local application data (<c>~/.local/share</c>).
     /// </summary>
     public string? MirrorDirectory { get; set; }
 
