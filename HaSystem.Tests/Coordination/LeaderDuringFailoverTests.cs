@@ -19,8 +19,7 @@ public sealed class LeaderDuringFailoverTests(ITestOutputHelper output) : System
         var killedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await SalesReports.WaitForPeriodAsync(System, killedAt / 2 * 2 - 4, TimeSpan.FromSeconds(30));
 
-        var group = System.Resource<RedisMonitoredGroupResource>("state");
-        var primary = group.Nodes.Single(n => System.PropertyOf(n, RedisResourceProperties.Role) == "primary");
+        var primary = System.PrimaryOf("state");
         Signals.KillNow(System.ProcessIdOf(primary));
         output.WriteLine($"killed {primary.Name}; {before.Holder} led with token {before.FencingToken}");
 
@@ -42,7 +41,7 @@ public sealed class LeaderDuringFailoverTests(ITestOutputHelper output) : System
         const string hot = "*tenant:acme:product:1";
         await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30));
         var group = System.Resource<RedisMonitoredGroupResource>("cache");
-        var primary = group.Nodes.Single(n => System.PropertyOf(n, RedisResourceProperties.Role) == "primary");
+        var primary = System.PrimaryOf("cache");
         var replica = group.Nodes.Single(n => n != primary);
         await using (var connection = await System.ConnectDirectAsync(primary))
         {

@@ -86,8 +86,7 @@ public sealed class LockTests(RunningSystemFixture fixture, ITestOutputHelper ou
     [Fact(Timeout = 120_000)]
     public async Task The_leader_warms_the_hottest_products_into_the_cache_after_start_up()
     {
-        var group = System.Resource<RedisMonitoredGroupResource>("cache");
-        var primary = group.Nodes.Single(n => System.PropertyOf(n, RedisResourceProperties.Role) == "primary");
+        var primary = System.PrimaryOf("cache");
         await using var redis = await System.ConnectDirectAsync(primary);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         foreach (var pattern in new[] { "*tenant:acme:product:19", "*tenant:acme:product:20", "*tenant:globex:product:2001" })

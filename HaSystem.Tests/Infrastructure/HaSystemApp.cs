@@ -94,6 +94,10 @@ public sealed class HaSystemApp : IAsyncDisposable
 
     public T Resource<T>(string name) where T : IResource => Model.Resources.OfType<T>().Single(r => r.Name == name);
 
+    /// <summary>The node of a Redis group (<c>cache</c>, <c>state</c>) the role monitor last saw as its primary.</summary>
+    public RedisNodeResource PrimaryOf(string group) =>
+        Resource<RedisMonitoredGroupResource>(group).Nodes.Single(n => PropertyOf(n, RedisResourceProperties.Role) == "primary");
+
     /// <summary>The process id of a single-instance executable, as DCP reports it.</summary>
     public int ProcessIdOf(IResource resource)
     {

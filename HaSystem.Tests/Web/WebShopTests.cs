@@ -167,7 +167,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
     // The API tokens the web front end keeps in the state primary, one per signed-in browser.
     private async Task<int> ApiTokensStoredAsync()
     {
-        var primary = System.Resource<RedisMonitoredGroupResource>("state").Nodes.Single(n => System.PropertyOf(n, RedisResourceProperties.Role) == "primary");
+        var primary = System.PrimaryOf("state");
         await using var redis = await System.ConnectDirectAsync(primary);
         return redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "web:api-token:*").Count();
     }

@@ -19,8 +19,7 @@ public sealed class WebStateFailoverTests(ITestOutputHelper output) : BrowserSys
         await Expect(StateNodes(page, "primary")).ToHaveCountAsync(1);
         await ScreenshotAsync(page, "status-before-failover");
 
-        var group = System.Resource<RedisMonitoredGroupResource>("state");
-        var primary = group.Nodes.Single(n => System.PropertyOf(n, RedisResourceProperties.Role) == "primary");
+        var primary = System.PrimaryOf("state");
         var clock = Stopwatch.StartNew();
         Signals.KillNow(System.ProcessIdOf(primary));
         Output.WriteLine($"killed {primary.Name}");
