@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace HaSystem.Tests.Infrastructure;
+namespace HaSystem.Testing;
 
 /// <summary>
 /// The whole system started through Aspire.Hosting.Testing, with a deadline on every start and wait, and helpers to
@@ -43,12 +43,27 @@ public sealed class HaSystemApp : IAsyncDisposable
             (options, _) => options.DisableDashboard = true,
             cts.Token);
 
+        // No dashboard, so no collector. Left as it is, every service would export each span, metric and log to an
+        // OTLP port nobody listens on, retrying in memory: CPU spent on nothing, on the 2 cores the system under test
+        // runs on. Without an endpoint ServiceDefaults adds no exporter; the instrumentation itself stays on.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                foreach (var name in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToArray())
+                {
+                    context.EnvironmentVariables.Remove(name);
+                }
+            }));
+        }
+
         // Resource logs are kept by the tracker and printed on failure; on the console they would drown the results.
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("HaSystem.AppHost.Resources", LogLevel.None)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+            .AddFilter("Aspire.Hosting.DistributedApplication", LogLevel.Warning));
         var app = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
         var tracker = new ResourceTracker(app);
         var started = new HaSystemApp(app, tracker, TimeSpan.Zero);
@@ -142,13 +157,8 @@ public sealed class HaSystemApp : IAsyncDisposable
             () => Tracker.Describe(0));
 
     /// <summary>Runs a resource command on one replica (by resource id), with a deadline.</summary>
-    public async Task ExecuteOnInstanceAsync(string resourceId, string command, TimeSpan? timeout = null)
-    {
-        var commands = App.Services.GetRequiredService<ResourceCommandService>();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
-        var result = await commands.ExecuteCommandAsync(resourceId, command, cts.Token).WaitAsync(cts.Token);
-        Assert.True(result.Success, $"'{command}' on {resourceId} failed: {result.Message}\n{Tracker.Describe()}");
-    }
+    public Task ExecuteOnInstanceAsync(string resourceId, string command, TimeSpan? timeout = null) =>
+        ExecuteCommandAsync(resourceId, command, timeout, (commands, ct) => commands.ExecuteCommandAsync(resourceId, command, ct));
 
     /// <summary>A property of one replica (by resource id), as the dashboard shows it.</summary>
     public string? PropertyOfInstance(string resourceId, string property) =>
@@ -169,12 +179,18 @@ public sealed class HaSystemApp : IAsyncDisposable
     }
 
     /// <summary>Runs a resource command (start, stop, restart) on every instance of the resource, with a deadline.</summary>
-    public async Task ExecuteAsync(IResource resource, string command, TimeSpan? timeout = null)
+    public Task ExecuteAsync(IResource resource, string command, TimeSpan? timeout = null) =>
+        ExecuteCommandAsync(resource.Name, command, timeout, (commands, ct) => commands.ExecuteCommandAsync(resource, command, ct));
+
+    private async Task ExecuteCommandAsync(string target, string command, TimeSpan? timeout, Func<ResourceCommandService, CancellationToken, Task<ExecuteCommandResult>> execute)
     {
         var commands = App.Services.GetRequiredService<ResourceCommandService>();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
-        var result = await commands.ExecuteCommandAsync(resource, command, cts.Token).WaitAsync(cts.Token);
-        Assert.True(result.Success, $"'{command}' on {resource.Name} failed: {result.Message}\n{Tracker.Describe()}");
+        var result = await execute(commands, cts.Token).WaitAsync(cts.Token);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"'{command}' on {target} failed: {result.Message}\n{Tracker.Describe()}");
+        }
     }
 
     /// <summary>Waits until the resource's instances reach the given state.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace HaSystem.Tests.Infrastructure;
+namespace HaSystem.Testing;
 
 /// <summary>Who leads the workers, as the API reports it (<c>GET /api/coordination/leader</c>).</summary>
 public static class Leadership

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HaSystem.Tests.Infrastructure;
+namespace HaSystem.Testing;
 
 /// <summary>Waiting by polling with a deadline. A timeout explains itself with the caller's diagnostics.</summary>
 public static class Poll

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HaSystem.Tests.Infrastructure;
+namespace HaSystem.Testing;
 
 /// <summary>
 /// Keeps the latest snapshot and the last log lines of every resource instance, so a test that times out can

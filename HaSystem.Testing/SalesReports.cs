@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HaSystem.Tests.Infrastructure;
+namespace HaSystem.Testing;
 
 /// <summary>The sales reports as stored in the catalog database, and the exactly-once checks on them.</summary>
 public static class SalesReports
@@ -21,30 +21,52 @@ public static class SalesReports
 
     /// <summary>
     /// For each tenant: one report per period, none missing between the first and the last, and fencing tokens that
-    /// never go down as the periods go on (a deposed leader's late write would break that). Returns a summary.
+    /// never go down as the periods go on (a deposed leader's late write would break that). Throws on the first
+    /// violation; returns a summary.
     /// </summary>
     public static string AssertExactlyOnce(IReadOnlyList<Row> rows, long coverFrom, long coverTo)
     {
+        var (violations, summary) = Check(rows, coverFrom, coverTo);
+        return violations.Count == 0 ? summary : throw new InvalidOperationException(string.Join("\n", violations));
+    }
+
+    /// <summary>The exactly-once rules of <see cref="AssertExactlyOnce"/>, each violation as a sentence, and a summary.</summary>
+    public static (IReadOnlyList<string> Violations, string Summary) Check(IReadOnlyList<Row> rows, long coverFrom, long coverTo)
+    {
+        var violations = new List<string>();
         var summary = new List<string>();
         foreach (var tenant in rows.GroupBy(r => r.Tenant))
         {
             var periods = tenant.OrderBy(r => r.PeriodStart).ToArray();
             var length = periods[0].PeriodSeconds;
-            Assert.Equal(periods.Length, periods.Select(r => r.PeriodStart).Distinct().Count());
-            for (var i = 1; i < periods.Length; i++)
+            foreach (var twice in periods.GroupBy(r => r.PeriodStart).Where(g => g.Count() > 1))
             {
-                Assert.True(periods[i].PeriodStart - periods[i - 1].PeriodStart == length,
-                    $"{tenant.Key}: period {periods[i - 1].PeriodStart} is followed by {periods[i].PeriodStart}: {(periods[i].PeriodStart - periods[i - 1].PeriodStart) / length - 1} missing.");
-                Assert.True(periods[i].FencingToken >= periods[i - 1].FencingToken,
-                    $"{tenant.Key}: period {periods[i].PeriodStart} has token {periods[i].FencingToken}, lower than {periods[i - 1].FencingToken} before it.");
+                violations.Add($"{tenant.Key}: period {twice.Key} was reported {twice.Count()} times.");
             }
 
-            Assert.True(periods[0].PeriodStart <= coverFrom && periods[^1].PeriodStart >= coverTo,
-                $"{tenant.Key}: reports cover {periods[0].PeriodStart}–{periods[^1].PeriodStart}, not {coverFrom}–{coverTo}.");
+            for (var i = 1; i < periods.Length; i++)
+            {
+                var step = periods[i].PeriodStart - periods[i - 1].PeriodStart;
+                if (step > length)
+                {
+                    violations.Add($"{tenant.Key}: period {periods[i - 1].PeriodStart} is followed by {periods[i].PeriodStart}: {step / length - 1} missing.");
+                }
+
+                if (periods[i].FencingToken < periods[i - 1].FencingToken)
+                {
+                    violations.Add($"{tenant.Key}: period {periods[i].PeriodStart} has token {periods[i].FencingToken}, lower than {periods[i - 1].FencingToken} before it.");
+                }
+            }
+
+            if (periods[0].PeriodStart > coverFrom || periods[^1].PeriodStart < coverTo)
+            {
+                violations.Add($"{tenant.Key}: reports cover {periods[0].PeriodStart}–{periods[^1].PeriodStart}, not {coverFrom}–{coverTo}.");
+            }
+
             summary.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{tenant.Key}: {periods.Length} periods, {periods.Select(p => p.ProducedBy).Distinct().Count()} producers, tokens {periods[0].FencingToken}–{periods[^1].FencingToken}"));
         }
 
-        return string.Join("; ", summary);
+        return (violations, string.Join("; ", summary));
     }
 }

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace HaSystem.Tests.Infrastructure;
+namespace HaSystem.Testing;
 
 /// <summary>Sends POSIX signals by PID, for fault injection on real processes.</summary>
-internal static partial class Signals
+public static partial class Signals
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;

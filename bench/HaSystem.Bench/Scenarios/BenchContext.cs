@@ -1,0 +1,31 @@
+using HaSystem.Bench.Traffic;
+using HaSystem.Testing;
+
+namespace HaSystem.Bench.Scenarios;
+
+/// <summary>The running system and what every scenario needs to load it, break it and put it back.</summary>
+public sealed class BenchContext(HaSystemApp system, BenchProfile profile, Action<string> log)
+{
+    /// <summary>The tenant user whose requests the bench sends (a plain user: reads, orders, a cart).</summary>
+    public const string User = "user@acme";
+
+    public HaSystemApp System { get; } = system;
+
+    public ApiClient Api { get; } = new(system);
+
+    public BenchProfile Profile { get; } = profile;
+
+    public TrafficOptions Traffic { get; } = new();
+
+    /// <summary>Prefixes every idempotency key of this bench run, so the ledger check counts only its own orders.</summary>
+    public string RunId { get; } = $"bench-{Guid.NewGuid():N}"[..14];
+
+    public Action<string> Log { get; } = log;
+
+    public Task<ApiTraffic> ConnectApiAsync() => ApiTraffic.ConnectAsync(System, Api, User, Traffic);
+
+    public async Task<ShopTraffic> SignInToShopAsync() => await ShopTraffic.SignInAsync(System, User, await Api.DemoPasswordAsync(), Traffic);
+
+    /// <summary>Waits until every resource is running and healthy again, so the next scenario starts from a whole system.</summary>
+    public Task WaitForWholeSystemAsync() => System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(3));
+}
