@@ -36,7 +36,22 @@ try
     foreach (var scenario in scenarios.Where(s => options.Scenarios.Contains(s.Name)))
     {
         Console.WriteLine($"== {scenario.Name}");
-        var result = await scenario.RunAsync(context);
+        ScenarioResult result;
+        try
+        {
+            result = await scenario.RunAsync(context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One scenario that cannot finish (a command timing out, the system not recovering) is a broken
+            // invariant of that scenario; the others still run and the report is still written.
+            Console.Error.WriteLine($"{scenario.Name} failed: {ex}");
+            result = new ScenarioResult(scenario.Name, "Did not finish", "");
+            result.Invariants.Add(new Check("The scenario ran to the end", false, $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}"));
+            results.Add(result);
+            continue;
+        }
+
         if (result.Runs.Count > 0)
         {
             result.Chart = $"bench-{result.Name}.png";
@@ -53,8 +68,9 @@ try
         results.Add(result);
     }
 }
-catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or HttpRequestException)
+catch (Exception ex) when (ex is not OutOfMemoryException)
 {
+    // The system did not start (or stop): there is nothing to report.
     Console.Error.WriteLine($"The bench failed: {ex}");
     return 1;
 }

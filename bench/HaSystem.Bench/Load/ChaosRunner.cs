@@ -35,10 +35,12 @@ public static class ChaosRunner
                 log($"  {duringEnd.TotalSeconds,6:0.0} s  restored (took {(clock.Now - duringEnd).TotalSeconds:0.0} s)");
             }
 
+            // The pre-fault p99 of each load, once: every request due before the fault has been answered by now.
+            var beforeP99 = loads.ToDictionary(l => l, l => LatencySummary.Of(l.Samples.Where(s => s.Intended >= timeline.WarmUp && s.Intended < faultAt)).P99Ms);
             var afterStart = clock.Now;
             while (clock.Now < afterStart + timeline.MaxAfter)
             {
-                if (clock.Now >= afterStart + timeline.MinAfter && loads.All(l => HasRecovered(l, warmUp: timeline.WarmUp, faultAt)))
+                if (clock.Now >= afterStart + timeline.MinAfter && loads.All(l => HasRecovered(l, beforeP99[l])))
                 {
                     break;
                 }
@@ -70,16 +72,20 @@ public static class ChaosRunner
     }
 
     /// <summary>
-    /// Recovered: the requests sent in the last window that have all been answered (one second back, so the slowest
-    /// still in flight are not missed) all succeeded, within <see cref="WorkloadRun.LatencyTolerance"/> × the pre-fault p99.
+    /// Recovered: every request due in the last window (ending one second ago) has been answered, none of them is
+    /// still waiting from earlier, all succeeded, and their p99 is within <see cref="WorkloadRun.LatencyTolerance"/> ×
+    /// the pre-fault p99.
     /// </summary>
-    private static bool HasRecovered(OpenLoad load, TimeSpan warmUp, TimeSpan faultAt)
+    private static bool HasRecovered(OpenLoad load, double beforeP99Ms)
     {
-        var now = load.Clock.Now;
-        var samples = load.Samples.ToArray();
-        var before = LatencySummary.Of(samples.Where(s => s.Intended >= warmUp && s.Intended < faultAt));
-        var recent = LatencySummary.Of(samples.Where(s => s.Intended >= now - WorkloadRun.LatencyWindow - TimeSpan.FromSeconds(1) && s.Intended < now - TimeSpan.FromSeconds(1)));
-        return recent.Sent > 0 && recent.Failed == 0 && recent.P99Ms <= before.P99Ms * WorkloadRun.LatencyTolerance;
+        var until = load.Clock.Now - TimeSpan.FromSeconds(1);
+        if (load.OldestUnansweredDue is { } oldest && oldest < until)
+        {
+            return false;
+        }
+
+        var recent = LatencySummary.Of(load.Samples.Where(s => s.Intended >= until - WorkloadRun.LatencyWindow && s.Intended < until));
+        return recent.Sent > 0 && recent.Failed == 0 && recent.P99Ms <= beforeP99Ms * WorkloadRun.LatencyTolerance;
     }
 
     private static async Task WaitUntilAsync(ScenarioClock clock, TimeSpan at)

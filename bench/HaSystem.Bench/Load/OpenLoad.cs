@@ -15,6 +15,7 @@ public sealed class OpenLoad
     private readonly Workload _workload;
     private readonly TimeSpan _origin;
     private readonly ConcurrentQueue<Sample> _samples = new();
+    private readonly ConcurrentDictionary<long, TimeSpan> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private Thread? _sender;
     private long _sent;
@@ -37,6 +38,9 @@ public sealed class OpenLoad
     public long Sent => Interlocked.Read(ref _sent);
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>When the oldest request still unanswered was due; <see langword="null"/> when none is.</summary>
+    public TimeSpan? OldestUnansweredDue => _pending.IsEmpty ? null : (TimeSpan?)_pending.Values.DefaultIfEmpty(TimeSpan.MaxValue).Min();
 
     /// <summary>Starts sending on a thread of its own, so that a busy thread pool cannot delay the schedule.</summary>
     public void Start()
@@ -81,6 +85,7 @@ public sealed class OpenLoad
             Interlocked.Increment(ref _sent);
             Interlocked.Increment(ref _inFlight);
             var sequence = n;
+            _pending[sequence] = intended;
             _ = Task.Run(() => SendOneAsync(sequence, intended));
         }
     }
@@ -99,6 +104,7 @@ public sealed class OpenLoad
         }
 
         _samples.Enqueue(new Sample(intended, sent, Clock.Now, outcome));
+        _pending.TryRemove(sequence, out _);
         Interlocked.Decrement(ref _inFlight);
     }
 }

@@ -11,6 +11,9 @@ public sealed class WorkloadRun
 
     public static readonly TimeSpan LatencyWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>A window's p99 means little below this many requests (it is then simply its slowest one).</summary>
+    public const int MinimumWindowSamples = 20;
+
     public WorkloadRun(Workload workload, IEnumerable<Sample> samples, TimeSpan warmUp, TimeSpan faultAt, TimeSpan duringEnd, TimeSpan end)
     {
         Name = workload.Name;
@@ -21,9 +24,10 @@ public sealed class WorkloadRun
         During = LatencySummary.Of(Samples.Where(s => s.Intended >= faultAt && s.Intended < duringEnd));
         After = LatencySummary.Of(Samples.Where(s => s.Intended >= duringEnd && s.Intended < end));
         Total = LatencySummary.Of(Samples);
+        End = end;
         FirstSuccessAfterFault = Samples.Where(s => s.Intended >= faultAt && s.Outcome.Succeeded).Select(s => (TimeSpan?)(s.Completed - faultAt)).Min();
         LongestWithoutSuccess = LongestGapBetweenSuccesses();
-        LatencyBackAfter = LastDisturbedWindowEnd();
+        LatencyBackAfter = WhenLatencyWasBack();
     }
 
     public string Name { get; }
@@ -33,6 +37,8 @@ public sealed class WorkloadRun
     public IReadOnlyList<Sample> Samples { get; }
 
     public TimeSpan FaultAt { get; }
+
+    public TimeSpan End { get; }
 
     public LatencySummary Before { get; }
 
@@ -46,33 +52,35 @@ public sealed class WorkloadRun
     public TimeSpan? FirstSuccessAfterFault { get; }
 
     /// <summary>
-    /// The longest time, from the fault on, in which no request of this workload succeeded: how long its users saw
-    /// the system unavailable (however their requests ended, failed or still waiting).
+    /// The longest time, from the fault to the end of the run, in which no request of this workload sent after the
+    /// fault succeeded: how long its users saw the system unavailable (however their requests ended, failed or still
+    /// waiting). The whole rest of the run when none succeeded.
     /// </summary>
     public TimeSpan LongestWithoutSuccess { get; }
 
     /// <summary>
-    /// From the fault to the end of the last <see cref="LatencyWindow"/> (sliding by a quarter of it) that had a failure
-    /// or a p99 above <see cref="LatencyTolerance"/> × the pre-fault p99; zero if none did: when latency was back.
-    /// <see langword="null"/> when it was still disturbed at the end of the run.
+    /// When latency was back: from the fault to the due time of the last failed or slow request (above
+    /// <see cref="LatencyTolerance"/> × the pre-fault p99) in a disturbed <see cref="LatencyWindow"/> (sliding by a
+    /// quarter of it; one with a failure or such a p99, judged only with at least <see cref="MinimumWindowSamples"/>
+    /// requests); zero if none was. <see langword="null"/> when it was still disturbed at the end of the run.
     /// </summary>
     public TimeSpan? LatencyBackAfter { get; }
 
     private TimeSpan LongestGapBetweenSuccesses()
     {
-        var successes = Samples.Where(s => s.Outcome.Succeeded).Select(s => s.Completed).Order().ToArray();
-        var previous = successes.LastOrDefault(c => c < FaultAt, FaultAt);
+        var successes = Samples.Where(s => s.Intended >= FaultAt && s.Outcome.Succeeded).Select(s => s.Completed).Order();
+        var previous = FaultAt;
         var longest = TimeSpan.Zero;
-        foreach (var completed in successes.Where(c => c >= FaultAt))
+        foreach (var completed in successes.Append(End))
         {
             longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, (completed - previous).Ticks));
-            previous = completed;
+            previous = TimeSpan.FromTicks(Math.Max(previous.Ticks, completed.Ticks));
         }
 
         return longest;
     }
 
-    private TimeSpan? LastDisturbedWindowEnd()
+    private TimeSpan? WhenLatencyWasBack()
     {
         if (Before.Sent == 0 || Samples.Count == 0)
         {
@@ -81,22 +89,26 @@ public sealed class WorkloadRun
 
         var limit = Before.P99Ms * LatencyTolerance;
         var last = Samples[^1].Intended;
-        TimeSpan? disturbedUntil = null;
+        TimeSpan? lastBad = null;
+        TimeSpan? lastDisturbedWindowEnd = null;
         for (var start = FaultAt; start + LatencyWindow <= last; start += LatencyWindow / 4)
         {
-            var window = LatencySummary.Of(Samples.Where(s => s.Intended >= start && s.Intended < start + LatencyWindow));
-            if (window.Sent > 0 && (window.Failed > 0 || window.P99Ms > limit))
+            var inWindow = Samples.Where(s => s.Intended >= start && s.Intended < start + LatencyWindow).ToArray();
+            var window = LatencySummary.Of(inWindow);
+            if (window.Failed > 0 || (window.Sent >= MinimumWindowSamples && window.P99Ms > limit))
             {
-                disturbedUntil = start + LatencyWindow;
+                lastDisturbedWindowEnd = start + LatencyWindow;
+                var bad = inWindow.Where(s => !s.Outcome.Succeeded || s.Latency.TotalMilliseconds > limit).Select(s => (TimeSpan?)s.Intended).Max();
+                lastBad = bad > lastBad || lastBad is null ? bad : lastBad;
             }
         }
 
-        if (disturbedUntil is { } until && until + LatencyWindow > last)
+        if (lastDisturbedWindowEnd is { } until && until + LatencyWindow > last)
         {
             return null;
         }
 
-        return (disturbedUntil ?? FaultAt) - FaultAt;
+        return lastBad is { } b && b > FaultAt ? b - FaultAt : TimeSpan.Zero;
     }
 
     /// <summary>Per-bucket p50, p99 and failures, by send time, for the chart (x in seconds from the fault).</summary>

@@ -21,11 +21,14 @@ public static class BenchmarkReport
         md.AppendLine("**How to read it.** Load is open-model: each workload sends at a fixed rate whether or not earlier requests have");
         md.AppendLine("answered, and every latency is measured from when its request was *due*, not from when it left, so a stall can't hide");
         md.AppendLine("(coordinated omission). Latencies go into an HdrHistogram (µs, 3 significant digits). The clients behave as a good client");
-        md.AppendLine("should: a read that fails goes to the next API replica (up to 3 attempts), an order is sent again with its");
-        md.AppendLine("`Idempotency-Key` until answered (up to 20 s). A request counts once, with its whole wait and its final answer.");
-        md.AppendLine(Invariant($"*Unavailable* is the longest time after the fault in which no request of that kind succeeded. *Latency back* is"));
-        md.AppendLine(Invariant($"when the last {WorkloadRun.LatencyWindow.TotalSeconds:0}-second window with a failure or a p99 above {WorkloadRun.LatencyTolerance:0}× the pre-fault p99 ended (– when it"));
-        md.AppendLine("had not by the end of the run). *Before* is after a warm-up; the load goes on after the fault until the system has recovered.");
+        md.AppendLine("should: a read that fails goes to an API replica it has not tried (up to 3 attempts; a replica that refuses a");
+        md.AppendLine("connection gets nothing for 5 s), an order is sent again with its `Idempotency-Key` until answered (up to 20 s).");
+        md.AppendLine("A request counts once, with its whole wait and its final answer; failed requests count in the latencies too.");
+        md.AppendLine("*Unavailable* is the longest time, from the fault to the end of the run, in which no request sent after the fault");
+        md.AppendLine(Invariant($"succeeded. *Latency back* is the due time of the last failed or slow request (above {WorkloadRun.LatencyTolerance:0}× the pre-fault p99)"));
+        md.AppendLine(Invariant($"in a disturbed {WorkloadRun.LatencyWindow.TotalSeconds:0}-second window: one with a failure, or with at least {WorkloadRun.MinimumWindowSamples} requests and a p99 above"));
+        md.AppendLine(Invariant($"{WorkloadRun.LatencyTolerance:0}× the pre-fault p99 (– when still disturbed at the end). *Before* starts after a warm-up; after the fault the"));
+        md.AppendLine("load goes on (at most 60 s) until the last 2 s were all answered, without a failure, and within 2× the pre-fault p99.");
         md.AppendLine();
 
         md.AppendLine("## Targets");

@@ -8,7 +8,7 @@ public sealed record TrafficOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A read is sent to at most this many replicas (the standard resilience handler's default retries: 3).</summary>
+    /// <summary>A read is sent to at most this many replicas, each tried once.</summary>
     public int ReadAttempts { get; init; } = 3;
 
     public TimeSpan ReadAttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
