@@ -43,26 +43,36 @@ public static class RawRedisBaseline
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Until the server answers a PING, at most 10 s (connect, write and read all inside that deadline).</summary>
     private static async Task WaitForPingAsync(int port, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        try
         {
-            try
+            while (true)
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                await client.GetStream().WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-                var buffer = new byte[16];
-                if (await client.GetStream().ReadAsync(buffer, cancellationToken) > 0)
+                try
                 {
-                    return;
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port, deadline.Token);
+                    await client.GetStream().WriteAsync("PING\r\n"u8.ToArray(), deadline.Token);
+                    if (await client.GetStream().ReadAsync(new byte[16], deadline.Token) > 0)
+                    {
+                        return;
+                    }
                 }
+                catch (SocketException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(50, deadline.Token);
             }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                await Task.Delay(50, cancellationToken);
-            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The baseline redis-server on port {port} did not answer PING within 10 s.");
         }
     }
 
