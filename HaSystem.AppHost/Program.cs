@@ -5,7 +5,7 @@ var redisPassword = builder.AddParameter("redis-password", new GenerateParameter
 
 var sentinels = builder.AddRedisSentinels("sentinel", redisPassword);
 var cache = sentinels.AddMonitoredGroup("cache", replicas: 1).WithEvictingCache(sentinels.Resource.Options.CacheMaxMemory);
-var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence();
+var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence().WithWritesConfirmedByReplicas(1, maxLag: TimeSpan.FromSeconds(3));
 
 // The API owns the catalog database and issues the tokens every other call needs.
 var catalog = builder.AddSqliteDatabase("catalog");

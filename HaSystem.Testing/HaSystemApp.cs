@@ -292,6 +292,46 @@ public sealed class HaSystemApp : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>The port of the primary a majority of the Sentinels names for <paramref name="group"/>; <see langword="null"/> without a majority.</summary>
+    public async Task<int?> SentinelsPrimaryPortAsync(string group)
+    {
+        var ports = new List<int>();
+        var sentinels = Model.Resources.OfType<RedisSentinelResource>().ToArray();
+        foreach (var sentinel in sentinels)
+        {
+            try
+            {
+                await using var connection = await ConnectDirectAsync(sentinel);
+                if (await connection.GetServer(connection.GetEndPoints()[0]).SentinelGetMasterAddressByNameAsync(group) is System.Net.IPEndPoint primary)
+                {
+                    ports.Add(primary.Port);
+                }
+            }
+            catch (RedisException)
+            {
+                // A Sentinel that does not answer has no say.
+            }
+        }
+
+        return ports.GroupBy(p => p).Where(g => g.Count() > sentinels.Length / 2).Select(g => (int?)g.Key).FirstOrDefault();
+    }
+
+    /// <summary>Whether <paramref name="node"/> answers now as a replica whose link to its primary is up.</summary>
+    public async Task<bool> IsLinkedReplicaAsync(RedisNodeResource node)
+    {
+        try
+        {
+            // A fresh connection each time: one created before the process listens would wait out its reconnect back-off.
+            await using var connection = await ConnectDirectAsync(node);
+            var info = (await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("replication")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+            return info.GetValueOrDefault("role") == "slave" && info.GetValueOrDefault("master_link_status") == "up";
+        }
+        catch (RedisException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The TCP port a node or Sentinel listens on.</summary>
     public async Task<int> PortOfAsync(IResourceWithConnectionString resource)
     {

@@ -10,7 +10,8 @@ namespace HaSystem.Testing;
 /// </summary>
 public sealed class ResourceTracker : IAsyncDisposable
 {
-    private const int LogLinesKept = 40;
+    // Enough to hold a failover's warnings and their exceptions (LogLinesOf), for the message of a test that failed there.
+    private const int LogLinesKept = 400;
 
     private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new();
@@ -50,6 +51,12 @@ public sealed class ResourceTracker : IAsyncDisposable
 
         return text.ToString();
     }
+
+    /// <summary>The log lines kept of the instances of <paramref name="resource"/> (e.g. <c>webfrontend</c>) that contain <paramref name="text"/>.</summary>
+    public IReadOnlyList<string> LogLinesOf(string resource, string text) =>
+        _logs.Where(p => p.Key.StartsWith($"{resource}-", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.Where(line => line.Contains(text, StringComparison.Ordinal)).Select(line => $"{p.Key}: {line}"))
+            .ToArray();
 
     public async ValueTask DisposeAsync()
     {

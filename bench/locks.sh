@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lock acquire+release throughput and latency, for 1 contender and for 8 on one key, against a baseline measured in
 # the same run (one client's PING round trips). Runs the services' own lock component (bench/HaSystem.LockBench)
-# against a Redis primary with one replica, as in the `state` group: every acquisition waits for the replica (WAIT 1).
+# against a Redis primary with one replica, as in the `state` group.
 # It starts both redis-server processes itself, on free ports, and stops them (by PID) when done.
 # Needs: redis-server. Usage: bench/locks.sh [seconds per measurement, default 5]
 set -euo pipefail

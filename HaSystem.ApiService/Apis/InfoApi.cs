@@ -31,7 +31,7 @@ public static class InfoApi
             double? pingMs = null;
             try
             {
-                pingMs = (await pipelines.For(role).ExecuteAsync(async ct => await multiplexer.GetDatabase().PingAsync().WaitAsync(ct))).TotalMilliseconds;
+                pingMs = (await pipelines.For(role, RedisCaller.Diagnostics).ExecuteAsync(async ct => await multiplexer.GetDatabase().PingAsync().WaitAsync(ct))).TotalMilliseconds;
             }
             catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
             {

@@ -37,7 +37,7 @@ public static class RedisProbeApi
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await pipelines.For(role).ExecuteAsync(async ct =>
+            await pipelines.For(role, RedisCaller.Diagnostics).ExecuteAsync(async ct =>
                 await multiplexer.GetDatabase().StringSetAsync($"probe:{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl).WaitAsync(ct));
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
             return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));

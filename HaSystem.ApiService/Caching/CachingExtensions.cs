@@ -32,6 +32,12 @@ public static class CachingExtensions
                 options.BackplaneCircuitBreakerDuration = breakDuration;
                 options.EnableSyncEventHandlersExecution = true; // CacheTrace reads the events on the caller's flow
 
+                // Each failed Redis call of the cache would be a warning with its stack trace: while the cache role is
+                // down that is every lookup that misses memory, on every replica at once. The outage is in the logs
+                // once per connection (RedisConnectionLog) and counted in FusionCache's metrics; these go to Debug.
+                options.DistributedCacheErrorsLogLevel = LogLevel.Debug;
+                options.BackplaneErrorsLogLevel = LogLevel.Debug;
+
                 var settings = sp.GetRequiredService<IOptions<CatalogCacheOptions>>().Value;
                 var entry = options.DefaultEntryOptions;
                 entry.Duration = settings.Duration;

@@ -71,7 +71,10 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         modelBuilder.Entity<PaymentCharge>(charge =>
         {
             charge.HasIndex(c => new { c.TenantId, c.Reference });
+            charge.HasIndex(c => c.IdempotencyKey).IsUnique();
             charge.Property(c => c.Reference).HasMaxLength(200);
+            charge.Property(c => c.IdempotencyKey).HasMaxLength(300);
+            charge.Property(c => c.Requests).HasDefaultValue(1);
             charge.Property(c => c.ChargedBy).HasMaxLength(100);
             charge.Property(c => c.Amount).HasConversion(v => (long)(v * 100m), v => v / 100m);
         });

@@ -5,6 +5,7 @@ using HaSystem.ApiService.Infrastructure;
 using HaSystem.ApiService.Payments;
 using HaSystem.ServiceDefaults.Locking;
 using HaSystem.ServiceDefaults.Replicas;
+using HaSystem.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -14,10 +15,13 @@ namespace HaSystem.ApiService.Orders;
 
 /// <summary>
 /// Exactly-once orders. The stored order is the record of truth: a repeat of a key finds it and gets the stored
-/// answer. Concurrent first attempts are serialised by the lock <c>lock:order:{tenant}:{key}</c>. The holder first
-/// records the order as pending (fenced), then charges, then completes it (fenced) with the answer. An attempt that
-/// died between the two (a crash, a lost database) left a pending order: the next attempt finds the charge it made
-/// in the provider's ledger and completes the order with it instead of charging again.
+/// answer. Concurrent first attempts are serialised by the lock <c>lock:order:{tenant}:{key}</c>, which rides through
+/// a <c>state</c> failover (the request waits for the new primary, within <c>Redis:Resilience:RequestDeadline</c>).
+/// The holder first records the order as pending (fenced), then charges under the order's payment idempotency key,
+/// then completes it (fenced, in one transaction with the charge's id) with the answer. Exactly-once does not rest on
+/// the lock alone: a failover can lose a lock, but not the fence (a later holder's token is higher) nor the payment
+/// provider's idempotency (a second charge with the key returns the first). An attempt that died half-way left a
+/// pending order: the next attempt finds its charge by the key and completes the order with it.
 /// </summary>
 public sealed class OrderService(
     CatalogDbContext db,
@@ -25,6 +29,7 @@ public sealed class OrderService(
     SimulatedPaymentProvider payments,
     ReplicaIdentity replica,
     IOptions<OrderOptions> options,
+    IOptions<RedisResilienceOptions> resilience,
     IOptions<JsonOptions> json,
     TimeProvider time)
 {
@@ -34,6 +39,9 @@ public sealed class OrderService(
     public static string LockKey(TenantId tenant, IdempotencyKey key) => $"lock:order:{tenant}:{key}";
 
     public static string PaymentReference(IdempotencyKey key) => $"order:{key}";
+
+    /// <summary>The charge's idempotency key: the order's tenant, the user who placed it, and its key.</summary>
+    public static string PaymentIdempotencyKey(string tenant, string placedBy, string key) => $"order:{tenant}:{placedBy}:{key}";
 
     /// <summary>The stored answer for the key (a repeat), or the answer of placing the order now.</summary>
     public async Task<(StoredResponse Response, bool Replayed)> PlaceAsync(
@@ -48,7 +56,7 @@ public sealed class OrderService(
         var settings = options.Value;
         await using var lease = await locks.AcquireAsync(
             new LockRequest(LockKey(tenant, key), settings.LockTimeToLive) { Holder = replica.Id, FenceTimeToLive = settings.FenceRetention },
-            settings.LockWait, cancellationToken);
+            resilience.Value.RequestDeadline, cancellationToken);
 
         // Whoever held the lock before may have placed it, or started to, meanwhile.
         var order = await FindAsync(tenant, key, hash, cancellationToken);
@@ -60,15 +68,27 @@ public sealed class OrderService(
         order ??= await RecordPendingAsync(tenant, placedBy, key, hash, request, lease, cancellationToken);
 
         // Not cancellable from here: a charge abandoned half-way would leave the ledger and the order disagreeing.
-        var chargeId = await payments.FindChargeAsync(tenant.Value, PaymentReference(key), CancellationToken.None);
+        var paymentKey = PaymentIdempotencyKey(order.TenantId, order.PlacedBy, order.IdempotencyKey);
+        var chargeId = await payments.FindChargeAsync(paymentKey, CancellationToken.None);
         if (chargeId is null)
         {
             lease.ThrowIfLost();
-            chargeId = await payments.ChargeAsync(tenant.Value, PaymentReference(key), order.Amount, lease.FencingToken, CancellationToken.None);
+            chargeId = await payments.ChargeAsync(tenant.Value, PaymentReference(key), paymentKey, order.Amount, lease.FencingToken, CancellationToken.None);
         }
 
-        // Completed even if the lease was lost during the charge: the fence decides, atomically, whether this holder may write.
-        return (await CompleteAsync(order, chargeId.Value, lease), false);
+        // Completed even if the lease was lost during the charge: the fence decides, atomically, whether this holder
+        // may write. If a later holder completed it first, its answer is the answer.
+        try
+        {
+            return (await CompleteAsync(order, chargeId.Value, lease), false);
+        }
+        catch (StaleFencingTokenException)
+        {
+            db.ChangeTracker.Clear();
+            return await FindAsync(tenant, key, hash, CancellationToken.None) is { ResponseStatus: not Pending } completed
+                ? (Answer(completed), true)
+                : throw new LeaseLostException(lease.Key, lease.FencingToken);
+        }
     }
 
     /// <summary>The user's placed orders, newest first, a page at a time (pending ones are not orders yet).</summary>
@@ -105,7 +125,7 @@ public sealed class OrderService(
         };
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.Holder, cancellationToken);
+        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, cancellationToken);
         db.Orders.Add(order);
         try
         {
@@ -139,7 +159,7 @@ public sealed class OrderService(
             order.Amount, chargeId, lease.FencingToken, order.CreatedAtUtc), json.Value.SerializerOptions);
 
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.Holder, CancellationToken.None);
+        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, CancellationToken.None);
         await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(o => o
             .SetProperty(x => x.ResponseStatus, StatusCodes.Status201Created)
             .SetProperty(x => x.ResponseBody, body)

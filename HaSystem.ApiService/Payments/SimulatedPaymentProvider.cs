@@ -7,21 +7,23 @@ namespace HaSystem.ApiService.Payments;
 
 /// <summary>
 /// Stands in for an external payment provider: it takes real time and records every charge in its ledger, committed
-/// on its own (not in the caller's transaction, as a remote provider would). It does not deduplicate: keeping a
-/// retried or concurrent request from charging twice is the caller's job, and the ledger shows it if it failed.
+/// on its own (not in the caller's transaction, as a remote provider would). Like a real provider it deduplicates by
+/// idempotency key: a second charge request with a key already charged returns that charge and moves no money. So a
+/// retry, or a second lock holder after a failover, cannot charge an order twice, whatever the lock did.
 /// </summary>
 public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, IOptions<PaymentOptions> options, ReplicaIdentity replica, TimeProvider time)
 {
-    /// <summary>The first charge made with <paramref name="reference"/>, if any: how a caller that crashed after charging finds out.</summary>
-    public async Task<long?> FindChargeAsync(string tenant, string reference, CancellationToken cancellationToken)
+    /// <summary>The charge made with <paramref name="idempotencyKey"/>, if any: how a caller that crashed after charging finds out.</summary>
+    public async Task<long?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CatalogDbContext>().PaymentCharges.AsNoTracking()
-            .Where(c => c.TenantId == tenant && c.Reference == reference)
-            .OrderBy(c => c.Id).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+            .Where(c => c.IdempotencyKey == idempotencyKey)
+            .Select(c => (long?)c.Id).SingleOrDefaultAsync(cancellationToken);
     }
 
-    public async Task<long> ChargeAsync(string tenant, string reference, decimal amount, long fencingToken, CancellationToken cancellationToken)
+    /// <summary>Charges once per <paramref name="idempotencyKey"/>: a repeat answers the first charge's id.</summary>
+    public async Task<long> ChargeAsync(string tenant, string reference, string idempotencyKey, decimal amount, long fencingToken, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var latency = settings.MinLatency + (settings.MaxLatency - settings.MinLatency) * Random.Shared.NextDouble();
@@ -29,13 +31,12 @@ public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, IOptio
 
         await using var scope = scopes.CreateAsyncScope();
         var ledger = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        var charge = new PaymentCharge
-        {
-            TenantId = tenant, Reference = reference, Amount = amount, FencingToken = fencingToken,
-            ChargedBy = replica.Id, ChargedAtUtc = time.GetUtcNow().UtcDateTime,
-        };
-        ledger.PaymentCharges.Add(charge);
-        await ledger.SaveChangesAsync(CancellationToken.None);
-        return charge.Id;
+        // One statement, so two requests with the same key cannot both insert: the second only counts itself.
+        await ledger.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO PaymentCharges (TenantId, Reference, IdempotencyKey, Amount, FencingToken, ChargedBy, ChargedAtUtc, Requests)
+            VALUES ({tenant}, {reference}, {idempotencyKey}, {(long)(amount * 100m)}, {fencingToken}, {replica.Id}, {time.GetUtcNow().UtcDateTime}, 1)
+            ON CONFLICT(IdempotencyKey) DO UPDATE SET Requests = Requests + 1
+            """, CancellationToken.None);
+        return await ledger.PaymentCharges.AsNoTracking().Where(c => c.IdempotencyKey == idempotencyKey).Select(c => c.Id).SingleAsync(CancellationToken.None);
     }
 }

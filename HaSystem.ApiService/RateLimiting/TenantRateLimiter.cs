@@ -29,7 +29,7 @@ public sealed class TenantRateLimiter(
         "return { c, redis.call('PTTL', @key) }");
 
     private readonly ConcurrentDictionary<TenantId, FixedWindowRateLimiter> _local = new();
-    private readonly ResiliencePipeline _redis = pipelines.For(RedisRoles.State);
+    private readonly ResiliencePipeline _redis = pipelines.For(RedisRoles.State, RedisCaller.RateLimiter);
 
     public async Task<RateLimitDecision> AcquireAsync(TenantId tenant, CancellationToken cancellationToken)
     {

@@ -34,6 +34,13 @@ internal static class RedisConfigFiles
             config.AppendLine(CultureInfo.InvariantCulture, $"maxmemory {maxMemory}");
         }
 
+        if (settings.MinReplicasToWrite > 0)
+        {
+            config
+                .AppendLine(CultureInfo.InvariantCulture, $"min-replicas-to-write {settings.MinReplicasToWrite}")
+                .AppendLine(CultureInfo.InvariantCulture, $"min-replicas-max-lag {settings.MinReplicasMaxLagSeconds}");
+        }
+
         if (primaryPort is { } primary)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"replicaof {LoopbackAddress} {primary}");

@@ -60,8 +60,10 @@ internal sealed class RedisSentinelHealthCheck(RedisAdminClient client, RedisSen
 }
 
 /// <summary>
-/// A group is healthy when a majority of Sentinels name the same primary and that node answers as primary:
-/// exactly what a client connecting through the Sentinels needs.
+/// A group is healthy when one more fault would still be survived: a majority of Sentinels name the same primary, that
+/// node answers as primary, every other node of the group is connected to it as a replica, and every Sentinel answers.
+/// Before its first election the group is Unhealthy (still starting); after it, anything less is Degraded, with the
+/// reason: the group may well serve, but it has lost redundancy.
 /// </summary>
 internal sealed class RedisGroupHealthCheck(RedisAdminClient client, RedisMonitoredGroupResource group) : IHealthCheck
 {
@@ -69,33 +71,59 @@ internal sealed class RedisGroupHealthCheck(RedisAdminClient client, RedisMonito
     {
         var sentinels = group.Topology.Sentinels;
         var answers = await Task.WhenAll(sentinels.Select(s => client.TryGetPrimaryAsync(s, group.Name, cancellationToken))).ConfigureAwait(false);
+        var answering = answers.Count(a => a is not null);
         var agreed = answers.OfType<System.Net.EndPoint>()
             .GroupBy(e => e.ToString() ?? string.Empty)
             .OrderByDescending(g => g.Count())
             .FirstOrDefault();
         if (agreed is null || agreed.Count() <= sentinels.Count / 2)
         {
-            return HealthCheckResult.Unhealthy($"No majority of Sentinels agrees on the primary of '{group.Name}'.");
+            return NotServing($"No majority of Sentinels agrees on the primary of '{group.Name}' ({answering} of {sentinels.Count} answer).");
         }
 
+        var primary = await FindNodeAsync(agreed.Key, cancellationToken).ConfigureAwait(false);
+        if (primary is null)
+        {
+            return NotServing($"The Sentinels name {agreed.Key}, which is not a node of '{group.Name}'.");
+        }
+
+        var info = await client.TryGetReplicationAsync(primary, cancellationToken).ConfigureAwait(false);
+        if (info is not { IsPrimary: true })
+        {
+            return NotServing($"The Sentinels name {primary.Name}, which does not answer as primary.");
+        }
+
+        group.MarkElected();
+        var problems = new List<string>();
+        if (info.OnlineReplicas < group.Nodes.Count - 1)
+        {
+            problems.Add($"{info.OnlineReplicas} of {group.Nodes.Count - 1} replicas connected");
+        }
+
+        if (answering < sentinels.Count)
+        {
+            problems.Add($"{answering} of {sentinels.Count} Sentinels answer (quorum {group.Topology.Options.Quorum})");
+        }
+
+        return problems.Count == 0
+            ? HealthCheckResult.Healthy($"primary is {primary.Name}")
+            : HealthCheckResult.Degraded($"primary is {primary.Name}; lost redundancy: {string.Join("; ", problems)}.");
+    }
+
+    private HealthCheckResult NotServing(string reason) =>
+        group.FirstElection.IsCompleted ? HealthCheckResult.Degraded($"No primary: {reason}") : HealthCheckResult.Unhealthy(reason);
+
+    private async Task<RedisNodeResource?> FindNodeAsync(string endpoint, CancellationToken cancellationToken)
+    {
         foreach (var node in group.Nodes)
         {
             var port = await RedisConfigFiles.GetPortAsync(node.PrimaryEndpoint, cancellationToken).ConfigureAwait(false);
-            if (!agreed.Key.EndsWith($":{port}", StringComparison.Ordinal))
+            if (endpoint.EndsWith($":{port}", StringComparison.Ordinal))
             {
-                continue;
+                return node;
             }
-
-            var info = await client.TryGetReplicationAsync(node, cancellationToken).ConfigureAwait(false);
-            if (info is not { IsPrimary: true })
-            {
-                return HealthCheckResult.Unhealthy($"The Sentinels name {node.Name}, which does not answer as primary.");
-            }
-
-            group.MarkElected();
-            return HealthCheckResult.Healthy($"primary is {node.Name}");
         }
 
-        return HealthCheckResult.Unhealthy($"The Sentinels name {agreed.Key}, which is not a node of '{group.Name}'.");
+        return null;
     }
 }

@@ -14,4 +14,13 @@ public sealed class RedisNodeSettings
 
     /// <summary><c>appendfsync</c> when <see cref="AppendOnly"/> is on.</summary>
     public string AppendFsync { get; set; } = "everysec";
+
+    /// <summary>
+    /// <c>min-replicas-to-write</c>: a primary refuses writes (<c>NOREPLICAS</c>) unless this many replicas are connected
+    /// and have acknowledged within <see cref="MinReplicasMaxLagSeconds"/>. 0 accepts writes alone.
+    /// </summary>
+    public int MinReplicasToWrite { get; set; }
+
+    /// <summary><c>min-replicas-max-lag</c>, in seconds (replicas acknowledge once a second).</summary>
+    public int MinReplicasMaxLagSeconds { get; set; } = 10;
 }

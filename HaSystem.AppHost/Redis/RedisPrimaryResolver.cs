@@ -23,6 +23,18 @@ internal static class RedisPrimaryResolver
         return primaryPort == ownPort ? null : primaryPort;
     }
 
+    /// <summary>
+    /// The port of the node the Sentinels promoted in place of <paramref name="node"/>: a majority of them names another
+    /// node, and that node answers as primary. <see langword="null"/> while no failover has completed.
+    /// </summary>
+    public static async Task<int?> FindPromotedPrimaryAsync(RedisNodeResource node, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var named = await AskSentinelsAsync(node.Group, services, cancellationToken).ConfigureAwait(false);
+        var ownPort = await RedisConfigFiles.GetPortAsync(node.PrimaryEndpoint, cancellationToken).ConfigureAwait(false);
+        var running = await FindRunningPrimaryAsync(node, services, cancellationToken).ConfigureAwait(false);
+        return named is { } port && port != ownPort && running == port ? port : null;
+    }
+
     private static async Task<int?> FindRunningPrimaryAsync(RedisNodeResource node, IServiceProvider services, CancellationToken cancellationToken)
     {
         var notifications = services.GetRequiredService<ResourceNotificationService>();

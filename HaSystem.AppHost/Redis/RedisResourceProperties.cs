@@ -11,4 +11,7 @@ public static class RedisResourceProperties
 
     /// <summary>For a group, the node that is primary now.</summary>
     public const string CurrentPrimary = "redis.primary";
+
+    /// <summary>For a node or Sentinel, how many times the AppHost started it again after its process died.</summary>
+    public const string Restarts = "redis.restarts";
 }

@@ -5,16 +5,20 @@ using Microsoft.Extensions.Logging;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Polls every running node once a second and publishes its replication role to the dashboard, so the names
-/// stay fixed while the roles move with failovers. Each change is also written to the group's log.
+/// Polls every running node twice a second and publishes its replication role to the dashboard, so the names
+/// stay fixed while the roles move with failovers. Each change is also written to the group's log. A node that
+/// answers as primary while the Sentinels have promoted another (an old primary back from a pause or a partition) is
+/// turned into a replica of the promoted one at once, as the Sentinels themselves would on their next check, up to
+/// 10 s later: clients that still write to it get refusals (it has no replica to confirm a write) until then.
 /// </summary>
 internal sealed class RedisRoleMonitor(
     DistributedApplicationModel model,
     RedisAdminClient client,
     ResourceNotificationService notifications,
-    ResourceLoggerService loggers) : BackgroundService
+    ResourceLoggerService loggers,
+    IServiceProvider services) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
     private readonly Dictionary<string, string> _published = [];
 
@@ -56,6 +60,12 @@ internal sealed class RedisRoleMonitor(
             await PublishNodeAsync(node, info?.Role ?? "unreachable", replication).ConfigureAwait(false);
         }
 
+        var claiming = observations.Where(o => o.Info is { IsPrimary: true }).Select(o => o.Node).ToArray();
+        if (claiming.Length > 1)
+        {
+            await DemoteStrayPrimariesAsync(group, claiming, cancellationToken).ConfigureAwait(false);
+        }
+
         // With two nodes claiming the role for a moment (an old primary not yet demoted), the one that has
         // replicas attached is the one the Sentinels chose.
         var primary = observations
@@ -70,6 +80,28 @@ internal sealed class RedisRoleMonitor(
         }
 
         await PublishAsync(group, RedisResourceProperties.CurrentPrimary, group.LastKnownPrimary.Name).ConfigureAwait(false);
+    }
+
+    private async Task DemoteStrayPrimariesAsync(RedisMonitoredGroupResource group, RedisNodeResource[] claiming, CancellationToken cancellationToken)
+    {
+        foreach (var node in claiming)
+        {
+            var promoted = await RedisPrimaryResolver.FindPromotedPrimaryAsync(node, services, cancellationToken).ConfigureAwait(false);
+            if (promoted is not { } port)
+            {
+                continue;
+            }
+
+            // What a Sentinel sends: follow the promoted primary, then drop the clients, so that they reconnect and find
+            // out who the primary is instead of writing on to this one.
+            var server = await client.GetServerAsync(node, cancellationToken).ConfigureAwait(false);
+            await server.ExecuteAsync("REPLICAOF", RedisConfigFiles.LoopbackAddress, port).ConfigureAwait(false);
+            await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "normal").ConfigureAwait(false);
+            await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub").ConfigureAwait(false);
+            loggers.GetLogger(group).LogWarning(
+                "{Node} answered as primary of '{Group}' although the Sentinels promoted the node on port {Port}: made it a replica of that node.",
+                node.Name, group.Name, port);
+        }
     }
 
     private bool IsRunning(RedisNodeResource node) =>

@@ -45,6 +45,7 @@ public static class RedisSentinelBuilderExtensions
         var runDirectory = RunDirectory.For(builder);
         builder.Services.TryAddSingleton<RedisAdminClient>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisRoleMonitor>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisProcessSupervisor>());
 
         var topology = builder.AddResource(new RedisSentinelTopologyResource(name, password.Resource, options, runDirectory))
             .WithInitialState(new CustomResourceSnapshot
@@ -95,13 +96,7 @@ public static class RedisSentinelBuilderExtensions
 
         for (var i = 0; i <= replicas; i++)
         {
-            var node = groupBuilder.AddNode($"{name}-{i}", i);
-
-            // A Sentinel that starts before a replica's first sync does not learn of it and refuses to fail over.
-            foreach (var sentinel in topology.Resource.Sentinels)
-            {
-                builder.CreateResourceBuilder(sentinel).WaitFor(node);
-            }
+            groupBuilder.AddNode($"{name}-{i}", i);
         }
 
         foreach (var sentinel in topology.Resource.Sentinels)
@@ -143,6 +138,25 @@ public static class RedisSentinelBuilderExtensions
     }
 
     /// <summary>
+    /// Keeps a primary that has lost its replicas from taking writes: it refuses them (<c>NOREPLICAS</c>) unless
+    /// <paramref name="replicas"/> replicas are connected and acknowledged within <paramref name="maxLag"/>. A primary
+    /// that comes back after a pause or a partition, after the Sentinels promoted another node, has none: so it cannot
+    /// accept writes meant for the new primary (which would be lost when it is turned into a replica). The price: with
+    /// every replica down the group takes no writes, which its health check reports as lost redundancy beforehand.
+    /// </summary>
+    public static IResourceBuilder<RedisMonitoredGroupResource> WithWritesConfirmedByReplicas(
+        this IResourceBuilder<RedisMonitoredGroupResource> group, int replicas, TimeSpan maxLag)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentOutOfRangeException.ThrowIfNegative(replicas);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(replicas, group.Resource.Nodes.Count - 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLag, TimeSpan.FromSeconds(1));
+        group.Resource.Settings.MinReplicasToWrite = replicas;
+        group.Resource.Settings.MinReplicasMaxLagSeconds = (int)Math.Ceiling(maxLag.TotalSeconds);
+        return group;
+    }
+
+    /// <summary>
     /// Holds the resource's first start until the group has elected its first primary and every Sentinel is ready to
     /// fail over. Unlike <c>WaitFor</c>, later starts (a replica restarted during a Redis outage) are not held: a
     /// service must come back and serve from its fallbacks while Redis is down, not wait for Redis to return.
@@ -174,6 +188,7 @@ public static class RedisSentinelBuilderExtensions
 
         return builder.AddResource(sentinel)
             .WithParentRelationship(topology)
+            .OnBeforeResourceStarted(WaitForEveryNodeOnFirstStartAsync)
             .WithEndpoint(name: RedisSentinelResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(async context => context.Args.Add(await RedisConfigFiles.WriteSentinelAsync(sentinel, context.CancellationToken).ConfigureAwait(false)))
             .WithHealthCheck(AddHealthCheck(builder, $"{name}_sentinel", sp => new RedisSentinelHealthCheck(sp.GetRequiredService<RedisAdminClient>(), sentinel)))
@@ -198,6 +213,23 @@ public static class RedisSentinelBuilderExtensions
             })
             .WithHealthCheck(AddHealthCheck(builder, $"{name}_node", sp => new RedisNodeHealthCheck(sp.GetRequiredService<RedisAdminClient>(), node)))
             .ExcludeFromManifest();
+    }
+
+    // A Sentinel that starts before a replica's first sync does not learn of it and refuses to fail over: the first
+    // start waits for every node to be healthy. Unlike WaitFor, a later start (the supervisor replacing a Sentinel that
+    // died, an operator's Start) does not: a Sentinel is needed most when some node is down.
+    private static async Task WaitForEveryNodeOnFirstStartAsync(RedisSentinelResource sentinel, BeforeResourceStartedEvent e, CancellationToken cancellationToken)
+    {
+        if (!sentinel.MarkStarted())
+        {
+            return;
+        }
+
+        var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var node in sentinel.Topology.Groups.SelectMany(g => g.Nodes))
+        {
+            await notifications.WaitForResourceHealthyAsync(node.Name, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task StartGroupAsync(RedisMonitoredGroupResource group, InitializeResourceEvent e, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ public sealed class RedisSentinelResource(string name, string command, RedisSent
     internal const string PrimaryEndpointName = "tcp";
 
     private EndpointReference? _primaryEndpoint;
+    private int _started;
 
     /// <summary>The topology this Sentinel belongs to.</summary>
     public RedisSentinelTopologyResource Topology { get; } = topology;
@@ -16,6 +17,9 @@ public sealed class RedisSentinelResource(string name, string command, RedisSent
 
     /// <summary>The Sentinel's TCP endpoint, bound to 127.0.0.1 on a port Aspire allocates.</summary>
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+
+    /// <summary><see langword="true"/> the first time it is called: whether this is the Sentinel's first start.</summary>
+    internal bool MarkStarted() => Interlocked.Exchange(ref _started, 1) == 0;
 
     /// <summary>A direct connection to this Sentinel (talk to it with the Sentinel command map).</summary>
     public ReferenceExpression ConnectionStringExpression =>

@@ -16,18 +16,6 @@ public sealed class DistributedLockOptions
     public TimeSpan RetryDelayMax { get; set; } = TimeSpan.FromMilliseconds(60);
 
     /// <summary>
-    /// How many replicas must have the acquisition (and its fencing token) before the lease is handed out (Redis
-    /// <c>WAIT</c>). Sentinel promotes the most up-to-date replica, so a failover right after the acquire cannot hand
-    /// out the same fencing token twice. 0 switches this off (a single node without replicas).
-    /// </summary>
-    [Range(0, 16)]
-    public int ReplicaAcknowledgements { get; set; } = 1;
-
-    /// <summary>How long to wait for <see cref="ReplicaAcknowledgements"/>; without them the acquire fails as unavailable.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
-    public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
     /// Share of the time to live the holder gives up before the key expires in Redis: the lease counts as lost this
     /// much earlier, so the holder has stopped before anyone else can acquire (clock drift, cancellation latency).
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using HaSystem.ServiceDefaults.Resilience;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,7 @@ public sealed partial class LockLease : IAsyncDisposable
         _request = request;
         OwnerToken = ownerToken;
         FencingToken = fencingToken;
+        LeaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         AcquiredAt = owner.Time.GetUtcNow();
         _lost = new CancellationTokenSource(Timeout.InfiniteTimeSpan, owner.Time);
         _leaseLost = _lost.Token; // kept: a token stays readable after its source is disposed, the source's Token does not
@@ -35,13 +37,22 @@ public sealed partial class LockLease : IAsyncDisposable
 
     public string Key => _request.Key;
 
-    /// <summary>Who holds it (<see cref="LockRequest.Holder"/>): a fence also tells holders with the same token apart by it.</summary>
+    /// <summary>Who holds it (<see cref="LockRequest.Holder"/>), shown to operators.</summary>
     public string Holder => _request.Holder;
+
+    /// <summary>
+    /// This lease and no other: the holder and a random id. A fence that accepts an equal token only from the same
+    /// lease tells apart two leases that somehow carried the same token.
+    /// </summary>
+    public string LeaseId { get; }
+
+    /// <summary><see cref="Holder"/> and <see cref="LeaseId"/>, as a protected resource records who wrote under a token.</summary>
+    public string FenceHolder => $"{Holder}/{LeaseId}";
 
     /// <summary>The random value only this holder knows; release and extend compare it.</summary>
     public string OwnerToken { get; }
 
-    /// <summary>Grows with every acquisition of <see cref="Key"/>: a protected resource rejects a lower one.</summary>
+    /// <summary>Grows with every acquisition of <see cref="Key"/>, across failovers: a protected resource rejects a lower one.</summary>
     public long FencingToken { get; }
 
     public DateTimeOffset AcquiredAt { get; }
@@ -64,10 +75,18 @@ public sealed partial class LockLease : IAsyncDisposable
     public async Task<bool> ExtendAsync(CancellationToken cancellationToken = default)
     {
         var sentAt = _lock.Time.GetTimestamp();
-        if (IsHeld && await _lock.ExtendAsync(_request, OwnerToken, cancellationToken))
+        using var valid = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _leaseLost);
+        try
         {
-            ValidFrom(sentAt);
-            return true;
+            if (IsHeld && await _lock.ExtendAsync(_request, OwnerToken, FencingToken, valid.Token))
+            {
+                ValidFrom(sentAt);
+                return true;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
 
         Lose("taken over or expired");
@@ -88,7 +107,7 @@ public sealed partial class LockLease : IAsyncDisposable
         await _lost.CancelAsync();
         if (stillHeld)
         {
-            await _lock.ReleaseQuietlyAsync(Key, OwnerToken);
+            await _lock.ReleaseAsync(Key, OwnerToken, _request.TimeToLive);
         }
 
         _lost.Dispose();
@@ -116,17 +135,20 @@ public sealed partial class LockLease : IAsyncDisposable
         }
     }
 
+    // A renewal that meets a failover waits for the new primary (the locks pipeline rides through), but never past the
+    // lease's own deadline: once that fires the lease is lost whatever Redis answers later.
     private async Task RenewAsync()
     {
         var interval = _request.EffectiveRenewInterval;
         var delay = interval;
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _leaseLost);
         while (IsHeld && !_stop.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(delay, _lock.Time, _stop.Token);
+                await Task.Delay(delay, _lock.Time, renewing.Token);
                 var sentAt = _lock.Time.GetTimestamp();
-                if (!await _lock.ExtendAsync(_request, OwnerToken, _stop.Token))
+                if (!await _lock.ExtendAsync(_request, OwnerToken, FencingToken, renewing.Token))
                 {
                     Lose("taken over or expired");
                     return;
@@ -135,7 +157,7 @@ public sealed partial class LockLease : IAsyncDisposable
                 ValidFrom(sentAt);
                 delay = interval;
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (renewing.IsCancellationRequested)
             {
                 return;
             }

@@ -15,18 +15,17 @@ public static class LockingExtensions
 {
     /// <summary>
     /// <see cref="RedisDistributedLock"/> on the <c>state</c> role (needs <c>AddRedisRoles</c>), configured from
-    /// <c>Locks</c>, through the role's breaker, on a connection of its own: <c>WAIT</c> blocks the connection it is
-    /// sent on, and must not hold up the rate limiter's or anyone else's commands on the shared one.
+    /// <c>Locks</c>, through the <see cref="RedisCaller.Locks"/> pipeline, which rides through a failover.
     /// </summary>
     public static TBuilder AddDistributedLocks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddRedisResilience();
         builder.Services.AddValidatedOptions<DistributedLockOptions>(DistributedLockOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new LockConnection(sp.GetRequiredService<IOptionsMonitor<ConfigurationOptions>>().Get(RedisRoles.State)));
         builder.Services.AddSingleton(sp => new RedisDistributedLock(
-            sp.GetRequiredService<LockConnection>().Multiplexer,
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State),
+            sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State, RedisCaller.Locks),
+            sp.GetRequiredService<IOptions<RedisResilienceOptions>>().Value.Timeout,
             sp.GetRequiredService<IOptions<DistributedLockOptions>>().Value,
             sp.GetRequiredService<RedisTelemetry>(),
             sp.GetRequiredService<TimeProvider>(),

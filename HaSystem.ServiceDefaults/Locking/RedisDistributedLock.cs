@@ -9,19 +9,28 @@ using StackExchange.Redis;
 namespace HaSystem.ServiceDefaults.Locking;
 
 /// <summary>
-/// Locks with fencing tokens on the <c>state</c> role. An acquire is one Lua step (SET NX PX plus INCR of the
-/// key's fencing counter), then a <c>WAIT</c> for a replica. Every Redis call goes through the role's breaker
-/// pipeline; when Redis cannot be reached an acquire throws <see cref="LockUnavailableException"/> and never reports a
-/// lock it does not hold.
+/// Locks with fencing tokens on the <c>state</c> role. An acquire is one Lua step (SET NX PX plus the next fencing
+/// token), sent to the primary only. Acquires and renewals go through the <see cref="RedisCaller.Locks"/> pipeline,
+/// which rides through a failover: a call that meets one waits for the new primary, within the request deadline.
+/// When no primary will answer in time an acquire throws <see cref="LockUnavailableException"/>; it never reports a
+/// lock it does not hold. Releases bypass every breaker and retry: a lock must not stay held by nobody.
 /// </summary>
+/// <remarks>
+/// A failover can lose an acquisition that had not reached a replica yet, and a second caller may then acquire the
+/// same key: the lock alone never guarantees exclusion. What does is the fencing token, which only grows (see
+/// <see cref="LockScripts"/>), checked by the protected resource.
+/// </remarks>
 public sealed partial class RedisDistributedLock(
     IConnectionMultiplexer state,
     ResiliencePipeline pipeline,
+    TimeSpan attemptTimeout,
     DistributedLockOptions options,
     RedisTelemetry telemetry,
     TimeProvider time,
     ILogger<RedisDistributedLock> logger)
 {
+    private const CommandFlags OnPrimary = CommandFlags.DemandMaster;
+
     internal DistributedLockOptions Options => options;
 
     internal TimeProvider Time => time;
@@ -30,7 +39,10 @@ public sealed partial class RedisDistributedLock(
 
     internal RedisTelemetry Telemetry => telemetry;
 
-    /// <summary>One attempt: the lease when the lock was free, <see langword="null"/> when someone else holds it.</summary>
+    /// <summary>
+    /// One attempt, riding through a failover: the lease when the lock was free, <see langword="null"/> when someone else
+    /// holds it; <see cref="LockUnavailableException"/> when no primary answered within the deadline.
+    /// </summary>
     public async Task<LockLease?> TryAcquireAsync(LockRequest request, CancellationToken cancellationToken = default)
     {
         request.Validate();
@@ -38,29 +50,36 @@ public sealed partial class RedisDistributedLock(
         activity?.SetTag("hasystem.lock.key", request.Key);
         var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var sentAt = time.GetTimestamp();
+        long attemptSentAt = sentAt;
         RedisResult[] result;
         try
         {
-            result = (RedisResult[])(await RunAsync(db => db.ScriptEvaluateAsync(LockScripts.Acquire, LockScripts.KeysOf(request.Key),
-            [
-                owner,
-                (long)request.TimeToLive.TotalMilliseconds,
-                request.Holder,
-                (long)(request.FenceTimeToLive?.TotalMilliseconds ?? 0),
-            ]), cancellationToken))!;
+            result = await pipeline.ExecuteAsync(async ct =>
+            {
+                // The lease is valid from the attempt that took it, not from the first one.
+                attemptSentAt = time.GetTimestamp();
+                var reply = await state.GetDatabase().ScriptEvaluateAsync(LockScripts.Acquire, LockScripts.KeysOf(request.Key),
+                [
+                    owner,
+                    (long)request.TimeToLive.TotalMilliseconds,
+                    request.Holder,
+                    (long)(request.FenceTimeToLive?.TotalMilliseconds ?? 0),
+                ], OnPrimary).WaitAsync(ct);
+                return (RedisResult[])reply!;
+            }, cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex) || ex is OperationCanceledException)
         {
-            // The script may still run (queued for a reconnect, or answered after the timeout): undo it if it did,
-            // so the lock is not left held by nobody until it expires. The release queues behind the script.
-            _ = ReleaseQuietlyAsync(request.Key, owner);
+            // An abandoned attempt may still have run (answered after its timeout): undo it if it did, so the lock is
+            // not left held by nobody until it expires.
+            Release(request.Key, owner, request.TimeToLive);
             if (ex is OperationCanceledException)
             {
                 throw;
             }
 
             Count("unavailable");
-            throw new LockUnavailableException(request.Key, $"Redis 'state' is unreachable ({ex.GetType().Name})", ex);
+            throw new LockUnavailableException(request.Key, $"Redis 'state' has no primary that answers ({ex.GetType().Name})", ex);
         }
 
         var token = (long)result[0];
@@ -71,53 +90,67 @@ public sealed partial class RedisDistributedLock(
             return null;
         }
 
-        await WaitForReplicasAsync(request.Key, owner, cancellationToken);
         Count("acquired");
         activity?.SetTag("hasystem.lock.outcome", "acquired");
         activity?.SetTag("hasystem.lock.fencing_token", token);
         telemetry.LockWait.Record(time.GetElapsedTime(sentAt).TotalMilliseconds);
-        return new LockLease(this, request, owner, token, sentAt);
+        return new LockLease(this, request, owner, token, attemptSentAt);
     }
 
     /// <summary>
     /// Tries until <paramref name="wait"/> has passed, pausing a random <see cref="DistributedLockOptions.RetryDelayMin"/>–
-    /// <see cref="DistributedLockOptions.RetryDelayMax"/> between attempts. Throws <see cref="LockTimeoutException"/> when
-    /// the lock stayed taken, and <see cref="LockUnavailableException"/> at once when Redis cannot be reached.
+    /// <see cref="DistributedLockOptions.RetryDelayMax"/> between attempts. One budget covers both ways of waiting: for
+    /// the holder to let go, and for a primary to answer. Throws <see cref="LockTimeoutException"/> when the lock stayed
+    /// taken, and <see cref="LockUnavailableException"/> when no primary answered in time or none can.
     /// </summary>
     public async Task<LockLease> AcquireAsync(LockRequest request, TimeSpan wait, CancellationToken cancellationToken = default)
     {
-        var started = time.GetTimestamp();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(wait);
         while (true)
         {
-            if (await TryAcquireAsync(request, cancellationToken) is { } lease)
+            LockLease? lease;
+            try
+            {
+                lease = await TryAcquireAsync(request, budget.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Count("unavailable");
+                throw new LockUnavailableException(request.Key, $"no primary answered within {wait.TotalMilliseconds:0} ms");
+            }
+
+            if (lease is not null)
             {
                 return lease;
             }
 
-            var left = wait - time.GetElapsedTime(started);
-            if (left <= TimeSpan.Zero)
+            var pause = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * (options.RetryDelayMax - options.RetryDelayMin).TotalMilliseconds) + options.RetryDelayMin;
+            try
+            {
+                await Task.Delay(pause, time, budget.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 Count("timeout");
                 throw new LockTimeoutException(request.Key, wait);
             }
-
-            var pause = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * (options.RetryDelayMax - options.RetryDelayMin).TotalMilliseconds) + options.RetryDelayMin;
-            await Task.Delay(pause < left ? pause : left, time, cancellationToken);
         }
     }
 
-    /// <summary>Who holds <paramref name="key"/> now, or <see langword="null"/> when nobody does.</summary>
+    /// <summary>
+    /// Who holds <paramref name="key"/> now, or <see langword="null"/> when nobody does. One attempt (it reports, it does
+    /// not wait for a failover): a Redis failure reaches the caller.
+    /// </summary>
     public async Task<LockHolder?> GetHolderAsync(string key, CancellationToken cancellationToken = default)
     {
         var keys = LockScripts.KeysOf(key);
-        var (fields, ttl) = await RunAsync(async db =>
-        {
-            var batch = db.CreateBatch();
-            var hash = batch.HashGetAllAsync(keys[2]);
-            var pttl = batch.KeyTimeToLiveAsync(keys[0]);
-            batch.Execute();
-            return (await hash, await pttl);
-        }, cancellationToken);
+        var batch = state.GetDatabase().CreateBatch();
+        var hash = batch.HashGetAllAsync(keys[2]);
+        var pttl = batch.KeyTimeToLiveAsync(keys[0]);
+        batch.Execute();
+        var fields = await hash.WaitAsync(attemptTimeout, cancellationToken);
+        var ttl = await pttl.WaitAsync(attemptTimeout, cancellationToken);
         var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value.ToString());
         if (ttl is null || !values.TryGetValue("holder", out var holder)
             || !long.TryParse(values.GetValueOrDefault("token"), CultureInfo.InvariantCulture, out var token)
@@ -129,67 +162,72 @@ public sealed partial class RedisDistributedLock(
         return new LockHolder(key, holder, token, DateTimeOffset.FromUnixTimeMilliseconds(since), ttl.Value);
     }
 
-    internal async Task<bool> ExtendAsync(LockRequest request, string owner, CancellationToken cancellationToken) =>
-        (long)(await RunAsync(db => db.ScriptEvaluateAsync(LockScripts.Extend, LockScripts.KeysOf(request.Key),
-            [owner, (long)request.TimeToLive.TotalMilliseconds]), cancellationToken)) == 1;
-
-    internal async Task<bool> ReleaseAsync(string key, string owner, CancellationToken cancellationToken) =>
-        (long)(await RunAsync(db => db.ScriptEvaluateAsync(LockScripts.Release, LockScripts.KeysOf(key), [owner]), cancellationToken)) == 1;
-
-    // A fencing token only a primary has seen could be handed out again after a failover; a replica must have it first.
-    private async Task WaitForReplicasAsync(string key, string owner, CancellationToken cancellationToken)
+    /// <summary>Renews the lease: <see langword="true"/> while the caller holds it (or took it back after a failover lost it).</summary>
+    internal async Task<bool> ExtendAsync(LockRequest request, string owner, long fencingToken, CancellationToken cancellationToken)
     {
-        if (options.ReplicaAcknowledgements == 0)
+        var outcome = (long)(await pipeline.ExecuteAsync(async ct => await state.GetDatabase().ScriptEvaluateAsync(LockScripts.Extend, LockScripts.KeysOf(request.Key),
+        [
+            owner,
+            (long)request.TimeToLive.TotalMilliseconds,
+            fencingToken,
+            request.Holder,
+            (long)(request.FenceTimeToLive?.TotalMilliseconds ?? 0),
+        ], OnPrimary).WaitAsync(ct), cancellationToken));
+        if (outcome == 2)
         {
-            return;
+            LogTakenBack(logger, request.Key, fencingToken);
         }
 
-        long acknowledged;
-        Exception? failure = null;
-        try
-        {
-            acknowledged = (long)await RunAsync(db => db.ExecuteAsync("WAIT", options.ReplicaAcknowledgements, (long)options.ReplicationTimeout.TotalMilliseconds), cancellationToken);
-        }
-        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex) || ex is OperationCanceledException)
-        {
-            if (ex is OperationCanceledException)
-            {
-                await ReleaseQuietlyAsync(key, owner);
-                throw;
-            }
-
-            acknowledged = -1;
-            failure = ex;
-        }
-
-        if (acknowledged < options.ReplicaAcknowledgements)
-        {
-            await ReleaseQuietlyAsync(key, owner);
-            Count("unavailable");
-            throw new LockUnavailableException(key, failure is null
-                ? $"the acquisition reached {acknowledged} of {options.ReplicaAcknowledgements} replicas in time"
-                : $"waiting for a replica failed ({failure.GetType().Name})", failure);
-        }
+        return outcome > 0;
     }
 
-    internal async Task ReleaseQuietlyAsync(string key, string owner)
+    /// <summary>
+    /// Gives the lock up if the caller still owns it (compare-and-delete). Never through a breaker: an open breaker
+    /// would leave the lock held by nobody for its whole time to live. One attempt in line; when it fails, it goes on
+    /// in the background until it succeeds or the lease would have expired anyway.
+    /// </summary>
+    internal void Release(string key, string owner, TimeSpan timeToLive)
+    {
+        var started = time.GetTimestamp();
+        _ = Task.Run(async () =>
+        {
+            var delay = TimeSpan.FromMilliseconds(100);
+            while (time.GetElapsedTime(started) < timeToLive)
+            {
+                try
+                {
+                    await state.GetDatabase().ScriptEvaluateAsync(LockScripts.Release, LockScripts.KeysOf(key), [owner], OnPrimary).WaitAsync(attemptTimeout);
+                    return;
+                }
+                catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+                {
+                    LogReleaseFailed(logger, key, ex.GetType().Name);
+                    await Task.Delay(delay, time);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+                }
+            }
+        });
+    }
+
+    /// <summary>Releases and waits for the first attempt (a lease's dispose): a quick release lets the next holder in at once.</summary>
+    internal async Task ReleaseAsync(string key, string owner, TimeSpan timeToLive)
     {
         try
         {
-            await ReleaseAsync(key, owner, CancellationToken.None);
+            await state.GetDatabase().ScriptEvaluateAsync(LockScripts.Release, LockScripts.KeysOf(key), [owner], OnPrimary).WaitAsync(attemptTimeout);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
-            // The lease expires on its own; nobody else can have been told they hold it meanwhile.
             LogReleaseFailed(logger, key, ex.GetType().Name);
+            Release(key, owner, timeToLive);
         }
     }
 
-    private Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command, CancellationToken cancellationToken) =>
-        pipeline.ExecuteAsync(async ct => await command(state.GetDatabase()).WaitAsync(ct), cancellationToken).AsTask();
-
     private void Count(string outcome) => telemetry.LockAcquisitions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing lock {Key} failed ({Error}); it expires on its own.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing lock {Key} failed ({Error}); trying again until it would have expired.")]
     private static partial void LogReleaseFailed(ILogger logger, string key, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lock {Key} (fencing token {FencingToken}) was gone after a failover and nobody had taken it since: taken back.")]
+    private static partial void LogTakenBack(ILogger logger, string key, long fencingToken);
 }

@@ -2,6 +2,7 @@ using HaSystem.ServiceDefaults.Health;
 using HaSystem.ServiceDefaults.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,26 +11,28 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Connects a service to the Redis groups through the Sentinels.</summary>
 public static class RedisClientExtensions
 {
-    /// <summary>Connects to every Redis group (<see cref="RedisRoles.All"/>), each behind its own circuit breaker.</summary>
+    /// <summary>Connects to every Redis group (<see cref="RedisRoles.All"/>), each behind breakers of its own.</summary>
     public static TBuilder AddRedisRoles<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // The cache is optional: while it is disconnected a command should fail at once (a miss), not wait in the
-        // backlog for a reconnect. State commands wait, so that a write survives a failover's short reconnect.
-        builder.AddRedisRole(RedisRoles.Cache, failFastWhileDisconnected: true);
-        builder.AddRedisRole(RedisRoles.State, failFastWhileDisconnected: false);
-        builder.AddRedisResilience();
+        foreach (var role in RedisRoles.All)
+        {
+            builder.AddRedisRole(role);
+        }
 
+        builder.AddRedisResilience();
         return builder;
     }
 
     /// <summary>
     /// Registers a keyed <see cref="IConnectionMultiplexer"/> for <paramref name="role"/> from
     /// <c>ConnectionStrings:{role}</c> (the Sentinel form the AppHost provides), tuned for outages: the service starts
-    /// while Redis is down and reconnects in the background with exponential back-off. Replaces Aspire's Redis health
-    /// check, which reports Unhealthy, with one that reports Degraded. With <paramref name="failFastWhileDisconnected"/>
-    /// a command fails at once while the connection is down instead of waiting in the backlog up to the async timeout.
+    /// while Redis is down and reconnects in the background with exponential back-off; a command fails at once while
+    /// no connection is up rather than wait in a backlog, because the callers that must survive a failover try again
+    /// themselves, within a deadline (<c>Redis:Resilience</c>), and nothing runs after its caller gave up. Also
+    /// registers a keyed <see cref="RedisSentinelWatch"/> and replaces Aspire's Redis health check, which reports
+    /// Unhealthy, with <see cref="RedisRoleHealthCheck"/>, which reports lost redundancy as Degraded.
     /// </summary>
-    public static TBuilder AddRedisRole<TBuilder>(this TBuilder builder, string role, bool failFastWhileDisconnected = false) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddRedisRole<TBuilder>(this TBuilder builder, string role) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
@@ -44,15 +47,25 @@ public static class RedisClientExtensions
 
         // Runs after Aspire's own configuration of the same named options.
         builder.Services.AddOptions<ConfigurationOptions>(role)
-            .Configure<IOptions<RedisConnectionOptions>>((redis, connection) =>
-            {
-                Apply(redis, connection.Value, role);
-                redis.BacklogPolicy = failFastWhileDisconnected ? BacklogPolicy.FailFast : BacklogPolicy.Default;
-            });
+            .Configure<IOptions<RedisConnectionOptions>>((redis, connection) => Apply(redis, connection.Value, role));
+
+        builder.Services.AddOptions<RedisRoleTopologyOptions>(role)
+            .BindConfiguration($"{RedisRoleTopologyOptions.SectionName}:{role}")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddKeyedSingleton(role, (sp, _) => new RedisSentinelWatch(
+            role,
+            sp.GetRequiredService<IOptionsMonitor<ConfigurationOptions>>().Get(role),
+            sp.GetRequiredService<IOptionsMonitor<RedisRoleTopologyOptions>>().Get(role),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<RedisSentinelWatch>>()));
+        builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RedisSentinelWatch>(role));
+        builder.Services.AddSingleton<IHostedService>(sp => new RedisConnectionLog(
+            role, sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), sp.GetRequiredService<ILogger<RedisConnectionLog>>()));
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"redis-{role}",
-            sp => new RedisRoleHealthCheck(sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), role),
+            sp => new RedisRoleHealthCheck(sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), sp.GetRequiredKeyedService<RedisSentinelWatch>(role)),
             failureStatus: HealthStatus.Degraded,
             tags: [HealthEndpoints.ReadyTag],
             timeout: TimeSpan.FromSeconds(2)));
@@ -70,6 +83,7 @@ public static class RedisClientExtensions
         redis.ReconnectRetryPolicy = new ExponentialRetry(connection.ReconnectBaseDelayMilliseconds, connection.ReconnectMaxDelayMilliseconds);
         redis.HeartbeatInterval = TimeSpan.FromMilliseconds(connection.HeartbeatIntervalMilliseconds);
         redis.KeepAlive = connection.KeepAliveSeconds;
+        redis.BacklogPolicy = BacklogPolicy.FailFast;
         redis.SentinelPassword ??= redis.Password;
         redis.ClientName ??= $"{AppDomain.CurrentDomain.FriendlyName}-{role}";
     }

@@ -4,31 +4,42 @@ using StackExchange.Redis;
 namespace HaSystem.ServiceDefaults.Redis;
 
 /// <summary>
-/// Reports a Redis group as Degraded, never Unhealthy, when it cannot be reached: the service keeps serving from its
-/// fallbacks, so a load balancer must keep it in rotation. The report names the primary in use, never the password.
+/// A Redis group is Healthy only when one more fault would still be survived: the client writes to a primary that
+/// answers, every configured replica is connected to it, and every Sentinel answers. Anything less is Degraded, with
+/// the reason, never Unhealthy: the service keeps serving (from fallbacks, or on the remaining nodes), so a load
+/// balancer must keep it in rotation. The report names the primary in use, never the password.
 /// </summary>
-public sealed class RedisRoleHealthCheck(IConnectionMultiplexer multiplexer, string role) : IHealthCheck
+public sealed class RedisRoleHealthCheck(IConnectionMultiplexer multiplexer, RedisSentinelWatch sentinels) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var role = sentinels.Role;
         var primary = RedisPrimaryLocator.FindPrimary(multiplexer);
-        if (primary is null)
+        var view = sentinels.Current;
+        var problems = view.RedundancyProblems(primary is not null).ToList();
+        var data = new Dictionary<string, object>
         {
-            return HealthCheckResult.Degraded($"Redis '{role}' has no connected primary.");
+            ["primary"] = primary?.ToString() ?? "",
+            ["sentinelPrimary"] = view.Primary ?? "",
+            ["replicas"] = $"{view.ReplicasOnline}/{view.ReplicasExpected}",
+            ["sentinels"] = $"{Math.Max(0, view.SentinelsAnswering)}/{view.SentinelsConfigured}",
+        };
+
+        if (primary is not null)
+        {
+            try
+            {
+                var latency = await multiplexer.GetServer(primary).PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                data["pingMs"] = Math.Round(latency.TotalMilliseconds, 2);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+            {
+                problems.Insert(0, $"the primary does not answer ({ex.GetType().Name})");
+            }
         }
 
-        try
-        {
-            var latency = await multiplexer.GetServer(primary).PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"Redis '{role}' primary answers.", new Dictionary<string, object>
-            {
-                ["primary"] = primary.ToString() ?? "",
-                ["pingMs"] = Math.Round(latency.TotalMilliseconds, 2),
-            });
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
-        {
-            return HealthCheckResult.Degraded($"Redis '{role}' primary does not answer ({ex.GetType().Name}).");
-        }
+        return problems.Count == 0
+            ? HealthCheckResult.Healthy($"Redis '{role}': primary answers, every replica and Sentinel is up.", data)
+            : HealthCheckResult.Degraded($"Redis '{role}' has lost redundancy: {string.Join("; ", problems)}.", data: data);
     }
 }

@@ -7,18 +7,42 @@ using StackExchange.Redis;
 namespace HaSystem.ServiceDefaults.Resilience;
 
 /// <summary>
-/// The resilience pipeline around every direct Redis call, one per role: the <c>cache</c> going down must not open
-/// the breaker in front of the <c>state</c> role, where locks and rate-limit counters live.
+/// The resilience pipelines around direct Redis calls, one per role and <see cref="RedisCaller"/>: the <c>cache</c>
+/// going down must not open a breaker in front of the <c>state</c> role, nor the rate limiter's one in front of locks.
 /// </summary>
 public static class RedisResilience
 {
-    /// <summary>The name of the pipeline for a role, e.g. <c>redis-state</c>.</summary>
-    public static string PipelineName(string role) => $"redis-{role}";
+    // The replies of a node that cannot take a write now but will, or of a node that is not the primary any more.
+    private static readonly string[] TransientReplies = ["READONLY", "NOREPLICAS", "MASTERDOWN", "LOADING", "TRYAGAIN", "UNBLOCKED"];
 
-    public static ResiliencePipeline For(this ResiliencePipelineProvider<string> pipelines, string role) =>
-        pipelines.GetPipeline(PipelineName(role));
+    /// <summary>The name of a caller's pipeline for a role, e.g. <c>redis-state-locks</c>.</summary>
+    public static string PipelineName(string role, RedisCaller caller) => $"redis-{role}-{caller.Name}";
 
-    /// <summary>What the pipeline counts as a Redis failure (and what callers catch to fall back).</summary>
+    public static ResiliencePipeline For(this ResiliencePipelineProvider<string> pipelines, string role, RedisCaller caller) =>
+        pipelines.GetPipeline(PipelineName(role, caller));
+
+    /// <summary>Runs one Redis call through the caller's pipeline, abandoning each attempt at the pipeline's timeout.</summary>
+    /// <remarks>The client takes no token for a command in flight: <c>WaitAsync</c> is what lets an attempt be abandoned.</remarks>
+    public static async Task<T> RunAsync<T>(this ResiliencePipeline pipeline, Func<Task<T>> command, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await command().WaitAsync(ct), cancellationToken);
+
+    /// <inheritdoc cref="RunAsync{T}(ResiliencePipeline, Func{Task{T}}, CancellationToken)"/>
+    public static async Task RunAsync(this ResiliencePipeline pipeline, Func<Task> command, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await command().WaitAsync(ct), cancellationToken);
+
+    /// <summary>What counts as a Redis failure (and what callers catch to fall back).</summary>
     public static bool IsRedisFailure(Exception exception) =>
         exception is RedisException or TimeoutException or BrokenCircuitException or TimeoutRejectedException;
+
+    /// <summary>
+    /// A failure that a failover, a reconnect or a moment's wait can cure: the connection is down or slow, or the node
+    /// answered that it is a replica, has no replica to confirm a write, or is still loading. A script error or a
+    /// wrong type is not transient: trying again would fail the same way.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException or TimeoutException or TimeoutRejectedException => true,
+        RedisServerException server => TransientReplies.Any(reply => server.Message.Contains(reply, StringComparison.Ordinal)),
+        _ => false,
+    };
 }

@@ -16,7 +16,8 @@ public sealed class RedisTelemetry : IDisposable
     public RedisTelemetry(IMeterFactory meterFactory)
     {
         Meter = meterFactory.Create(Name);
-        BreakerTransitions = Meter.CreateCounter<long>("hasystem.redis.breaker.transitions", description: "Redis circuit breaker state changes, by role.");
+        BreakerTransitions = Meter.CreateCounter<long>("hasystem.redis.breaker.transitions", description: "Redis circuit breaker state changes, by role and pipeline.");
+        RedisRetries = Meter.CreateCounter<long>("hasystem.redis.retries", description: "Redis calls tried again while riding through a failover, by role, caller and error.");
         LockAcquisitions = Meter.CreateCounter<long>("hasystem.lock.acquisitions", description: "Lock acquire attempts by outcome (acquired, busy, unavailable, timeout).");
         LockWait = Meter.CreateHistogram<double>("hasystem.lock.wait", unit: "ms", description: "Time from asking for a lock to holding it.");
         LeasesLost = Meter.CreateCounter<long>("hasystem.lock.leases_lost", description: "Leases lost before their holder released them (expired, taken over or not renewable).");
@@ -26,6 +27,8 @@ public sealed class RedisTelemetry : IDisposable
     public Meter Meter { get; }
 
     public Counter<long> BreakerTransitions { get; }
+
+    public Counter<long> RedisRetries { get; }
 
     public Counter<long> LockAcquisitions { get; }
 

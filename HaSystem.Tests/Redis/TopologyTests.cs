@@ -101,7 +101,8 @@ public sealed class TopologyTests(RunningSystemFixture fixture, ITestOutputHelpe
         }
     }
 
-    // Guards against locks and sessions landing in an evicting instance, or the cache persisting to disk.
+    // Guards against locks and sessions landing in an evicting instance, the cache persisting to disk, and a state
+    // primary that takes writes without a replica to keep them (a thawed old primary, split brain).
     [Fact(Timeout = 120_000)]
     public async Task Each_role_has_its_memory_and_persistence_policy()
     {
@@ -120,6 +121,7 @@ public sealed class TopologyTests(RunningSystemFixture fixture, ITestOutputHelpe
             Assert.Equal("noeviction", await RedisQueries.ConfigAsync(connection, "maxmemory-policy"));
             Assert.Equal("yes", await RedisQueries.ConfigAsync(connection, "appendonly"));
             Assert.Equal("everysec", await RedisQueries.ConfigAsync(connection, "appendfsync"));
+            Assert.Equal("1", await RedisQueries.ConfigAsync(connection, "min-replicas-to-write"));
         }
     }
 }

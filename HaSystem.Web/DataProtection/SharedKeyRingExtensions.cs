@@ -29,7 +29,7 @@ public static class SharedKeyRingExtensions
             keys.XmlRepository = new MirroredRedisXmlRepository(
                 sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State),
                 ring.RedisKey,
-                sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State),
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State, RedisCaller.WebState),
                 mirror,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<MirroredRedisXmlRepository>());
         });

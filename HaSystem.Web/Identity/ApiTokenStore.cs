@@ -29,7 +29,7 @@ public sealed class ApiTokenStore(
         Remember(id, new StoredToken(accessToken, expiresAt));
         try
         {
-            await pipelines.For(RedisRoles.State).ExecuteAsync(async ct =>
+            await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteAsync(async ct =>
                 await redis.GetDatabase().StringSetAsync(Key(id), accessToken, expiresAt - time.GetUtcNow()).WaitAsync(ct), cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
@@ -41,28 +41,49 @@ public sealed class ApiTokenStore(
         return id;
     }
 
+    /// <summary>
+    /// The user's token: from Redis; while Redis does not answer, from this replica's copy at once; and with no copy
+    /// here (the user's first request on this replica), waiting for a failover to finish, as a session write does.
+    /// </summary>
     public async Task<TokenLookup> FindAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            var token = await pipelines.For(RedisRoles.State).ExecuteAsync(async ct =>
-                await redis.GetDatabase().StringGetWithExpiryAsync(Key(id)).WaitAsync(ct), cancellationToken);
-            if (token.Value.IsNullOrEmpty)
-            {
-                _copies.TryRemove(id, out _);
-                return TokenLookup.Missing;
-            }
-
-            var stored = new StoredToken(token.Value!, time.GetUtcNow() + (token.Expiry ?? TimeSpan.Zero));
-            Remember(id, stored);
-            return TokenLookup.Found(stored.AccessToken);
+            return Found(id, await ReadAsync(id, RedisCaller.WebState, cancellationToken));
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
-            return _copies.TryGetValue(id, out var copy) && copy.ExpiresAt > time.GetUtcNow()
-                ? TokenLookup.Found(copy.AccessToken)
-                : TokenLookup.Unavailable;
+            if (_copies.TryGetValue(id, out var copy) && copy.ExpiresAt > time.GetUtcNow())
+            {
+                return TokenLookup.Found(copy.AccessToken);
+            }
         }
+
+        try
+        {
+            return Found(id, await ReadAsync(id, RedisCaller.Sessions, cancellationToken));
+        }
+        catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
+        {
+            return TokenLookup.Unavailable;
+        }
+    }
+
+    private async Task<RedisValueWithExpiry> ReadAsync(string id, RedisCaller caller, CancellationToken cancellationToken) =>
+        await pipelines.For(RedisRoles.State, caller).ExecuteAsync(async ct =>
+            await redis.GetDatabase().StringGetWithExpiryAsync(Key(id)).WaitAsync(ct), cancellationToken);
+
+    private TokenLookup Found(string id, RedisValueWithExpiry token)
+    {
+        if (token.Value.IsNullOrEmpty)
+        {
+            _copies.TryRemove(id, out _);
+            return TokenLookup.Missing;
+        }
+
+        var stored = new StoredToken(token.Value!, time.GetUtcNow() + (token.Expiry ?? TimeSpan.Zero));
+        Remember(id, stored);
+        return TokenLookup.Found(stored.AccessToken);
     }
 
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
@@ -70,7 +91,7 @@ public sealed class ApiTokenStore(
         _copies.TryRemove(id, out _);
         try
         {
-            await pipelines.For(RedisRoles.State).ExecuteAsync(async ct => await redis.GetDatabase().KeyDeleteAsync(Key(id)).WaitAsync(ct), cancellationToken);
+            await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteAsync(async ct => await redis.GetDatabase().KeyDeleteAsync(Key(id)).WaitAsync(ct), cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {

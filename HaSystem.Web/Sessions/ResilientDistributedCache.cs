@@ -4,9 +4,10 @@ using Polly;
 namespace HaSystem.Web.Sessions;
 
 /// <summary>
-/// The session store's <see cref="IDistributedCache"/> behind the <c>state</c> role's breaker pipeline: while Redis is
-/// down the first calls fail after the pipeline's short timeout and the next ones at once, instead of each session
-/// waiting out its own Redis timeout. Failures surface as exceptions, which the session turns into "unavailable".
+/// The session store's <see cref="IDistributedCache"/> behind the <c>state</c> role's sessions pipeline: a call that
+/// meets a failover is tried again until the new primary answers (within the request deadline); while the role has
+/// no primary and none can be promoted, calls fail as soon as the Sentinels say so, and then at once (breaker).
+/// Failures surface as exceptions, which the session turns into "unavailable".
 /// </summary>
 /// <remarks>
 /// The calls are abandoned at the pipeline's timeout (<c>WaitAsync</c>): the Redis client takes a token but does not

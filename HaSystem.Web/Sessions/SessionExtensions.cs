@@ -12,7 +12,8 @@ public static class SessionExtensions
 {
     /// <summary>
     /// <see cref="ISession"/> kept in the <c>state</c> role (never evicted, persisted), on the multiplexer Aspire
-    /// registered for it and behind its breaker, so any web replica serves any user. The cookie is HttpOnly,
+    /// registered for it, through the <see cref="RedisCaller.Sessions"/> pipeline: a cart read or write that meets a
+    /// failover waits for the new primary instead of failing, and any web replica serves any user. The cookie is HttpOnly,
     /// essential (the cart needs no consent), and Secure whenever the request came over HTTPS.
     /// </summary>
     public static IHostApplicationBuilder AddRedisSessions(this IHostApplicationBuilder builder)
@@ -26,14 +27,15 @@ public static class SessionExtensions
                 InstanceName = settings.KeyPrefix,
                 ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State)),
             }));
-            return new ResilientDistributedCache(redis, sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State));
+            return new ResilientDistributedCache(redis, sp.GetRequiredService<ResiliencePipelineProvider<string>>().For(RedisRoles.State, RedisCaller.Sessions));
         });
 
         builder.Services.AddSession();
-        builder.Services.AddOptions<SessionOptions>().Configure<IOptions<WebSessionOptions>>((session, web) =>
+        builder.Services.AddOptions<SessionOptions>().Configure<IOptions<WebSessionOptions>, IOptions<RedisResilienceOptions>>((session, web, redis) =>
         {
             session.IdleTimeout = web.Value.IdleTimeout;
-            session.IOTimeout = web.Value.IOTimeout;
+            // The session's own timeout only backs up the pipeline's deadline, which ends a wait with a Redis failure.
+            session.IOTimeout = redis.Value.RequestDeadline + redis.Value.Timeout;
             session.Cookie.Name = web.Value.CookieName;
             session.Cookie.HttpOnly = true;
             session.Cookie.IsEssential = true;

@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace HaSystem.Web.Sessions;
 
-/// <summary>Bound from <c>Web:Session</c>: how long an idle session lives and how long one Redis round trip may take.</summary>
+/// <summary>
+/// Bound from <c>Web:Session</c>: how long an idle session lives, its cookie and its keys. How long a load or save may
+/// wait for Redis is the request deadline (<c>Redis:Resilience:RequestDeadline</c>): one that meets a failover waits
+/// for the new primary; one that meets a role with no primary left fails as soon as the Sentinels say so.
+/// </summary>
 public sealed class WebSessionOptions
 {
     public const string SectionName = "Web:Session";
@@ -10,13 +14,6 @@ public sealed class WebSessionOptions
     /// <summary>A session (the cart) untouched this long is gone; every request that loads it slides it.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>
-    /// The most a session load or save may wait for Redis. Short, because a page that cannot reach its session still
-    /// renders (saying the cart is unavailable); the breaker makes later attempts fail at once.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
-    public TimeSpan IOTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     [Required, RegularExpression("^[A-Za-z0-9._-]+$")]
     public string CookieName { get; set; } = ".HaSystem.Session";

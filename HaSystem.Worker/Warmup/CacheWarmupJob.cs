@@ -10,7 +10,9 @@ namespace HaSystem.Worker.Warmup;
 /// <summary>
 /// Re-warms the hottest products into the cache when this replica becomes leader (after a start-up or a hand-over)
 /// and whenever its <c>cache</c> client sees a failover or a reconnect: a promoted or restarted cache node may have
-/// lost entries, and the first readers after it should not all go to the database.
+/// lost entries, and the first readers after it should not all go to the database. Not while the cache is down: its
+/// client reconfigures again and again then, and each warm-up would only load the database and the API for nothing;
+/// the reconnect triggers one.
 /// </summary>
 public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
 {
@@ -54,6 +56,12 @@ public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
         while (true)
         {
             lease.ThrowIfLost();
+            if (!_cache.IsConnected)
+            {
+                LogCacheDown(_logger, reason);
+                return;
+            }
+
             try
             {
                 var result = await _api.WarmCacheAsync(cancellationToken);
@@ -72,7 +80,13 @@ public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _triggers.Writer.TryWrite("cache connection restored");
 
-    private void OnConfigurationChanged(object? sender, EndPointEventArgs e) => _triggers.Writer.TryWrite("cache topology changed");
+    private void OnConfigurationChanged(object? sender, EndPointEventArgs e)
+    {
+        if (_cache.IsConnected)
+        {
+            _triggers.Writer.TryWrite("cache topology changed");
+        }
+    }
 
     public void Dispose()
     {
@@ -83,6 +97,9 @@ public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cache warmed ({Reason}): {Products}.")]
     private static partial void LogWarmed(ILogger logger, string reason, string products);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache warm-up ({Reason}) skipped: the cache is unreachable; it runs when the connection is restored.")]
+    private static partial void LogCacheDown(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cache warm-up ({Reason}) failed: {Error}; retrying.")]
     private static partial void LogRetry(ILogger logger, string reason, string error);

@@ -12,7 +12,7 @@ internal static class BenchCommand
 {
     public static async Task<int> RunAsync(CommandLine args)
     {
-        var (locks, redis) = await LockFactory.CreateAsync(args.Int("acks", "1"));
+        var (locks, redis) = await LockFactory.CreateAsync();
         await using var _ = redis;
         var duration = args.Time("duration", "00:00:05");
         var db = redis.GetDatabase();

@@ -11,11 +11,11 @@ namespace HaSystem.LockBench;
 /// <summary>The same <see cref="RedisDistributedLock"/> the services use, built without a host.</summary>
 public static class LockFactory
 {
-    public static Task<(RedisDistributedLock Lock, ConnectionMultiplexer Redis)> CreateAsync(int replicaAcknowledgements = 1) =>
+    public static Task<(RedisDistributedLock Lock, ConnectionMultiplexer Redis)> CreateAsync() =>
         CreateAsync(Environment.GetEnvironmentVariable("HASYSTEM_REDIS")
-            ?? throw new InvalidOperationException("Set HASYSTEM_REDIS to the Redis connection string."), replicaAcknowledgements);
+            ?? throw new InvalidOperationException("Set HASYSTEM_REDIS to the Redis connection string."));
 
-    public static async Task<(RedisDistributedLock Lock, ConnectionMultiplexer Redis)> CreateAsync(string connection, int replicaAcknowledgements = 1)
+    public static async Task<(RedisDistributedLock Lock, ConnectionMultiplexer Redis)> CreateAsync(string connection)
     {
         var options = ConfigurationOptions.Parse(connection);
         options.AbortOnConnectFail = false;
@@ -23,8 +23,9 @@ public static class LockFactory
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var telemetry = new RedisTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var pipeline = new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromMilliseconds(500)).Build();
-        var locks = new RedisDistributedLock(redis, pipeline, new DistributedLockOptions { ReplicaAcknowledgements = replicaAcknowledgements },
+        var attempt = TimeSpan.FromMilliseconds(500);
+        var pipeline = new ResiliencePipelineBuilder().AddTimeout(attempt).Build();
+        var locks = new RedisDistributedLock(redis, pipeline, attempt, new DistributedLockOptions(),
             telemetry, TimeProvider.System, NullLogger<RedisDistributedLock>.Instance);
         return (locks, redis);
     }

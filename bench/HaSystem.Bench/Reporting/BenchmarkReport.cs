@@ -22,7 +22,9 @@ public static class BenchmarkReport
         md.AppendLine("answered, and every latency is measured from when its request was *due*, not from when it left, so a stall can't hide");
         md.AppendLine("(coordinated omission). Latencies go into an HdrHistogram (µs, 3 significant digits). The clients behave as a good client");
         md.AppendLine("should: a read that fails goes to an API replica it has not tried (up to 3 attempts; a replica that refuses a");
-        md.AppendLine("connection gets nothing for 5 s), an order is sent again with its `Idempotency-Key` until answered (up to 20 s).");
+        md.AppendLine("connection gets nothing for 5 s); where an API replica is killed, an order is sent again with its `Idempotency-Key`");
+        md.AppendLine("until answered (up to 20 s). Where Redis fails (`state-failover`, `state-pause`) each order is sent once: what the");
+        md.AppendLine("system does without any help from its client.");
         md.AppendLine("A request counts once, with its whole wait and its final answer; failed requests count in the latencies too.");
         md.AppendLine("*Unavailable* is the longest time, from the fault to the end of the run, in which no request sent after the fault");
         md.AppendLine(Invariant($"succeeded. *Latency back* is the due time of the last failed or slow request (above {WorkloadRun.LatencyTolerance:0}× the pre-fault p99)"));

@@ -1,4 +1,3 @@
-using HaSystem.Bench.Traffic;
 using HaSystem.Testing;
 
 namespace HaSystem.Bench.Scenarios;

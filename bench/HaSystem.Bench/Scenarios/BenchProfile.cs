@@ -24,7 +24,7 @@ public sealed record BenchProfile
 
     public required double ReportReadsPerSecond { get; init; }
 
-    /// <summary>Runs of <c>state-failover</c>; the figure is their median.</summary>
+    /// <summary>Runs of <c>state-failover</c> and of <c>state-pause</c>; their targets are judged on the worst run.</summary>
     public required int StateFailoverRuns { get; init; }
 
     /// <summary>The request rates tried, in order, for the knee; the search stops at the first that misses.</summary>

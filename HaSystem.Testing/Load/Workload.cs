@@ -1,4 +1,4 @@
-namespace HaSystem.Bench.Load;
+namespace HaSystem.Testing.Load;
 
 /// <summary>
 /// A kind of request sent at a fixed rate: <see cref="SendAsync"/> is given the request's sequence number and answers

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using HaSystem.Bench.Load;
-using HaSystem.Testing;
+using HaSystem.Testing.Load;
 
-namespace HaSystem.Bench.Traffic;
+namespace HaSystem.Testing.Traffic;
 
 /// <summary>
 /// Session writes through the shop: signed-in browser sessions (cookies, antiforgery tokens) that add a product to

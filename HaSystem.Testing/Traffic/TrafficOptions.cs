@@ -1,4 +1,4 @@
-namespace HaSystem.Bench.Traffic;
+namespace HaSystem.Testing.Traffic;
 
 /// <summary>How the bench's clients behave: what they retry, and how long they wait.</summary>
 public sealed record TrafficOptions
@@ -16,7 +16,11 @@ public sealed record TrafficOptions
     /// <summary>A replica that refused a connection gets no new request for this long (then one is tried again).</summary>
     public TimeSpan EjectionDuration { get; init; } = TimeSpan.FromSeconds(5);
 
-    public TimeSpan OrderAttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// One order attempt's budget: longer than the API's request deadline (8 s), so an order that rides through a
+    /// failover is answered, not abandoned, as the web front end's 10 s attempt timeout would.
+    /// </summary>
+    public TimeSpan OrderAttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan OrderRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 

@@ -1,4 +1,4 @@
-namespace HaSystem.Bench.Load;
+namespace HaSystem.Testing.Load;
 
 /// <summary>
 /// One request of a workload: when the schedule meant to send it, when it left, when its answer came, and what the
@@ -6,11 +6,12 @@ namespace HaSystem.Bench.Load;
 /// sender cannot hide its delay (coordinated omission); one that left early (by less than the sender's timer
 /// resolution) is measured from when it left, so no latency is ever understated.
 /// </summary>
+/// <param name="Sequence">Its number in the workload's schedule (0, 1, 2…): what the workload was given to send it.</param>
 /// <param name="Intended">When the fixed-rate schedule meant to send it, from the start of the scenario.</param>
 /// <param name="Sent">When it actually left.</param>
 /// <param name="Completed">When the final answer (after the client's retries) arrived, from the start of the scenario.</param>
 /// <param name="Outcome">The final answer: an HTTP status, or what went wrong before one arrived.</param>
-public sealed record Sample(TimeSpan Intended, TimeSpan Sent, TimeSpan Completed, Outcome Outcome)
+public sealed record Sample(long Sequence, TimeSpan Intended, TimeSpan Sent, TimeSpan Completed, Outcome Outcome)
 {
     public TimeSpan Latency => Completed - (Sent < Intended ? Sent : Intended);
 }

@@ -3,10 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using HaSystem.Bench.Load;
-using HaSystem.Testing;
+using HaSystem.Testing.Load;
 
-namespace HaSystem.Bench.Traffic;
+namespace HaSystem.Testing.Traffic;
 
 /// <summary>
 /// The bench's API client, built the way a client of the system should be: it knows every replica (as service
@@ -64,6 +63,22 @@ public sealed class ApiTraffic : IDisposable
         ReadAsync("/alive", authorize: false, cancellationToken);
 
     /// <summary>
+    /// Places one order under <paramref name="key"/> on the next replica in turn, once: no retry, so a failure is what
+    /// the user saw. This is how the failover scenarios and tests hold the system to "no failed orders".
+    /// </summary>
+    public async Task<Outcome> PlaceOrderOnceAsync(string key, long productId, CancellationToken cancellationToken)
+    {
+        var (status, error) = await SendAsync(() => OrderRequest(key, productId), authorize: true, _options.OrderAttemptTimeout, [], cancellationToken);
+        if (status is HttpStatusCode.Created or HttpStatusCode.OK)
+        {
+            AcknowledgedOrders[key] = productId;
+            return Outcome.Success((int)status);
+        }
+
+        return Outcome.Failure(error ?? ((int)status!).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
     /// Places one order under <paramref name="key"/>, sending it again with the same key after a failure, a 5xx or a
     /// 409 (the same key still being processed) until it is answered or <see cref="TrafficOptions.OrderDeadline"/> passes.
     /// </summary>
@@ -82,15 +97,7 @@ public sealed class ApiTraffic : IDisposable
                 tried.Clear();
             }
 
-            var (status, error) = await SendAsync(() =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-                {
-                    Content = JsonContent.Create(new { items = new[] { new { productId, quantity = 1 } } }),
-                };
-                request.Headers.Add("Idempotency-Key", key);
-                return request;
-            }, authorize: true, _options.OrderAttemptTimeout, tried, deadline.Token);
+            var (status, error) = await SendAsync(() => OrderRequest(key, productId), authorize: true, _options.OrderAttemptTimeout, tried, deadline.Token);
             if (status is HttpStatusCode.Created or HttpStatusCode.OK)
             {
                 AcknowledgedOrders[key] = productId;
@@ -114,6 +121,16 @@ public sealed class ApiTraffic : IDisposable
         }
 
         return Outcome.Failure(last, attempts);
+    }
+
+    private static HttpRequestMessage OrderRequest(string key, long productId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { items = new[] { new { productId, quantity = 1 } } }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
     }
 
     /// <summary>An idempotent GET: on a failure or a 5xx it is sent to a replica it has not tried yet, up to <see cref="TrafficOptions.ReadAttempts"/> times.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HaSystem.Bench.Load;
+namespace HaSystem.Testing.Load;
 
 /// <summary>Time since the scenario started, from the monotonic clock.</summary>
 public sealed class ScenarioClock

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace HaSystem.Bench.Load;
+namespace HaSystem.Testing.Load;
 
 /// <summary>
 /// Open-model load: requests leave on a fixed schedule (one every 1/rate seconds) whether or not earlier ones have
@@ -103,7 +103,7 @@ public sealed class OpenLoad
             outcome = Outcome.Failure(ex.GetType().Name);
         }
 
-        _samples.Enqueue(new Sample(intended, sent, Clock.Now, outcome));
+        _samples.Enqueue(new Sample(sequence, intended, sent, Clock.Now, outcome));
         _pending.TryRemove(sequence, out _);
         Interlocked.Decrement(ref _inFlight);
     }
