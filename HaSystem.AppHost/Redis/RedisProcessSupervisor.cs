@@ -124,6 +124,11 @@ internal sealed partial class RedisProcessSupervisor(
         {
             // The AppHost is stopping: nothing to start again.
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nobody awaits this task: a failure must be seen, and must not end the supervision of the others.
+            LogStartFailed(logger, resource.Name, $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private async Task WaitForPromotionAsync(RedisNodeResource node, ILogger logger, CancellationToken stoppingToken)

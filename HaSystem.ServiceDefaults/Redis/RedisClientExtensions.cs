@@ -61,7 +61,7 @@ public static class RedisClientExtensions
             sp.GetRequiredService<ILogger<RedisSentinelWatch>>()));
         builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RedisSentinelWatch>(role));
         builder.Services.AddSingleton<IHostedService>(sp => new RedisConnectionLog(
-            role, sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), sp.GetRequiredService<ILogger<RedisConnectionLog>>()));
+            role, () => sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), sp.GetRequiredService<ILogger<RedisConnectionLog>>()));
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"redis-{role}",

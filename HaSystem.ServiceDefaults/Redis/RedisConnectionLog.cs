@@ -10,19 +10,34 @@ namespace HaSystem.ServiceDefaults.Redis;
 /// its exception: formatting those traces (reading each assembly's symbols for line numbers) in every service at the
 /// moment a node stops was the latency burst of the cache outage.
 /// </summary>
-public sealed partial class RedisConnectionLog(string role, IConnectionMultiplexer multiplexer, ILogger<RedisConnectionLog> logger) : IHostedService
+/// <remarks>
+/// The multiplexer is taken (and so created) off the start-up path: while Redis is down its creation waits out a
+/// connect timeout, which must not hold the service's start.
+/// </remarks>
+public sealed partial class RedisConnectionLog(string role, Func<IConnectionMultiplexer> multiplexer, ILogger<RedisConnectionLog> logger) : IHostedService
 {
+    private Task<IConnectionMultiplexer>? _watched;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        multiplexer.ConnectionFailed += OnFailed;
-        multiplexer.ConnectionRestored += OnRestored;
+        _watched = Task.Run(() =>
+        {
+            var connection = multiplexer();
+            connection.ConnectionFailed += OnFailed;
+            connection.ConnectionRestored += OnRestored;
+            return connection;
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        multiplexer.ConnectionFailed -= OnFailed;
-        multiplexer.ConnectionRestored -= OnRestored;
+        if (_watched is { IsCompletedSuccessfully: true })
+        {
+            _watched.Result.ConnectionFailed -= OnFailed;
+            _watched.Result.ConnectionRestored -= OnRestored;
+        }
+
         return Task.CompletedTask;
     }
 

@@ -21,15 +21,6 @@ public static class RedisResilience
     public static ResiliencePipeline For(this ResiliencePipelineProvider<string> pipelines, string role, RedisCaller caller) =>
         pipelines.GetPipeline(PipelineName(role, caller));
 
-    /// <summary>Runs one Redis call through the caller's pipeline, abandoning each attempt at the pipeline's timeout.</summary>
-    /// <remarks>The client takes no token for a command in flight: <c>WaitAsync</c> is what lets an attempt be abandoned.</remarks>
-    public static async Task<T> RunAsync<T>(this ResiliencePipeline pipeline, Func<Task<T>> command, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await command().WaitAsync(ct), cancellationToken);
-
-    /// <inheritdoc cref="RunAsync{T}(ResiliencePipeline, Func{Task{T}}, CancellationToken)"/>
-    public static async Task RunAsync(this ResiliencePipeline pipeline, Func<Task> command, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await command().WaitAsync(ct), cancellationToken);
-
     /// <summary>What counts as a Redis failure (and what callers catch to fall back).</summary>
     public static bool IsRedisFailure(Exception exception) =>
         exception is RedisException or TimeoutException or BrokenCircuitException or TimeoutRejectedException;
