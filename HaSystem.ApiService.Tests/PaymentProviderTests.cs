@@ -12,6 +12,7 @@ public sealed class PaymentProviderTests(CatalogDatabase database) : IClassFixtu
 {
     private SimulatedPaymentProvider Provider => new(
         database.Services.GetRequiredService<IServiceScopeFactory>(),
+        database.Services.GetRequiredService<CatalogWriteLock>(),
         Options.Create(new PaymentOptions { MinLatency = TimeSpan.FromMilliseconds(5), MaxLatency = TimeSpan.FromMilliseconds(20) }),
         database.Services.GetRequiredService<ReplicaIdentity>(),
         TimeProvider.System);

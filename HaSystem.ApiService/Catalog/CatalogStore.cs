@@ -8,9 +8,9 @@ namespace HaSystem.ApiService.Catalog;
 
 /// <summary>
 /// The catalog in the primary data source. Every query is scoped to one tenant, and runs through the
-/// <c>catalog-database</c> pipeline (where the chaos fault is injected).
+/// <c>catalog-database</c> pipeline (where the chaos fault is injected). Writes take their turn through <see cref="CatalogWriteLock"/>.
 /// </summary>
-public sealed class CatalogStore(CatalogDbContext db, ResiliencePipelineProvider<string> pipelines)
+public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, ResiliencePipelineProvider<string> pipelines)
 {
     public const string PipelineName = "catalog-database";
 
@@ -48,7 +48,11 @@ public sealed class CatalogStore(CatalogDbContext db, ResiliencePipelineProvider
                 Price = input.Price, Stock = input.Stock, Version = 1, UpdatedAtUtc = DateTime.UtcNow,
             };
             db.Products.Add(product);
-            await db.SaveChangesAsync(ct);
+            await using (await writes.EnterAsync(ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
+
             return ProductDto.From(product);
         }, cancellationToken).AsTask();
 
@@ -67,14 +71,20 @@ public sealed class CatalogStore(CatalogDbContext db, ResiliencePipelineProvider
             product.Stock = input.Stock;
             product.Version++;
             product.UpdatedAtUtc = DateTime.UtcNow;
-            await db.SaveChangesAsync(ct);
+            await using (await writes.EnterAsync(ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
+
             return ProductDto.From(product);
         }, cancellationToken).AsTask();
 
     public Task<bool> DeleteAsync(TenantId tenant, long id, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async ct =>
-            await db.Products.Where(p => p.TenantId == tenant.Value && p.Id == id).ExecuteDeleteAsync(ct) == 1,
-            cancellationToken).AsTask();
+        {
+            await using var turn = await writes.EnterAsync(ct);
+            return await db.Products.Where(p => p.TenantId == tenant.Value && p.Id == id).ExecuteDeleteAsync(ct) == 1;
+        }, cancellationToken).AsTask();
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using HaSystem.ApiService.Chaos;
 using HaSystem.ApiService.Fencing;
+using HaSystem.ApiService.Infrastructure;
 using HaSystem.ApiService.Orders;
 using HaSystem.ApiService.Reports;
 using HaSystem.ServiceDefaults.Locking;
@@ -21,7 +22,7 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
     {
         // FusionCache may wrap a factory's exception; what matters is the dependency that failed.
         var cause = exception;
-        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or RedisException or LockUnavailableException or LeaseLostException))
+        while (cause.InnerException is not null && cause is not (BadHttpRequestException or DatabaseUnavailableException or CatalogBusyException or RedisException or LockUnavailableException or LeaseLostException))
         {
             cause = cause.InnerException;
         }
@@ -60,7 +61,7 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
     private static (int Status, string Title, string? Type) Classify(Exception cause) => cause switch
     {
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", null),
-        DatabaseUnavailableException or Microsoft.Data.Sqlite.SqliteException => (StatusCodes.Status503ServiceUnavailable, "The catalog database is unavailable", null),
+        DatabaseUnavailableException or CatalogBusyException or Microsoft.Data.Sqlite.SqliteException => (StatusCodes.Status503ServiceUnavailable, "The catalog database is unavailable", null),
         LockUnavailableException or LeaseLostException => (StatusCodes.Status503ServiceUnavailable, "Coordination through Redis is unavailable", null),
         Caching.CacheWarmupIncompleteException => (StatusCodes.Status503ServiceUnavailable, "The Redis cache is unavailable", null),
         RedisException or BrokenCircuitException or TimeoutRejectedException => (StatusCodes.Status503ServiceUnavailable, "Redis is unavailable", null),

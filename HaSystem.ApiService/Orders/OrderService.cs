@@ -25,6 +25,7 @@ namespace HaSystem.ApiService.Orders;
 /// </summary>
 public sealed class OrderService(
     CatalogDbContext db,
+    CatalogWriteLock writes,
     RedisDistributedLock locks,
     SimulatedPaymentProvider payments,
     ReplicaIdentity replica,
@@ -124,6 +125,7 @@ public sealed class OrderService(
             Lines = request.Items.Select(i => new OrderLine { ProductId = i.ProductId, Quantity = i.Quantity, UnitPrice = prices[i.ProductId] }).ToList(),
         };
 
+        await using var turn = await writes.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, cancellationToken);
         db.Orders.Add(order);
@@ -158,6 +160,7 @@ public sealed class OrderService(
             order.Id, order.IdempotencyKey, order.Lines.Select(l => new OrderLineView(l.ProductId, l.Quantity, l.UnitPrice)).ToList(),
             order.Amount, chargeId, lease.FencingToken, order.CreatedAtUtc), json.Value.SerializerOptions);
 
+        await using var turn = await writes.EnterAsync(CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, CancellationToken.None);
         await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(o => o

@@ -11,7 +11,7 @@ namespace HaSystem.ApiService.Payments;
 /// idempotency key: a second charge request with a key already charged returns that charge and moves no money. So a
 /// retry, or a second lock holder after a failover, cannot charge an order twice, whatever the lock did.
 /// </summary>
-public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, IOptions<PaymentOptions> options, ReplicaIdentity replica, TimeProvider time)
+public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, CatalogWriteLock writes, IOptions<PaymentOptions> options, ReplicaIdentity replica, TimeProvider time)
 {
     /// <summary>The charge made with <paramref name="idempotencyKey"/>, if any: how a caller that crashed after charging finds out.</summary>
     public async Task<long?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken)
@@ -31,12 +31,17 @@ public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, IOptio
 
         await using var scope = scopes.CreateAsyncScope();
         var ledger = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        // One statement, so two requests with the same key cannot both insert: the second only counts itself.
-        await ledger.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO PaymentCharges (TenantId, Reference, IdempotencyKey, Amount, FencingToken, ChargedBy, ChargedAtUtc, Requests)
-            VALUES ({tenant}, {reference}, {idempotencyKey}, {(long)(amount * 100m)}, {fencingToken}, {replica.Id}, {time.GetUtcNow().UtcDateTime}, 1)
-            ON CONFLICT(IdempotencyKey) DO UPDATE SET Requests = Requests + 1
-            """, CancellationToken.None);
+        // One statement, so two requests with the same key cannot both insert: the second only counts itself. Its
+        // ledger shares the catalog's file here, so it takes its turn to write like every other write.
+        await using (await writes.EnterAsync(CancellationToken.None))
+        {
+            await ledger.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO PaymentCharges (TenantId, Reference, IdempotencyKey, Amount, FencingToken, ChargedBy, ChargedAtUtc, Requests)
+                VALUES ({tenant}, {reference}, {idempotencyKey}, {(long)(amount * 100m)}, {fencingToken}, {replica.Id}, {time.GetUtcNow().UtcDateTime}, 1)
+                ON CONFLICT(IdempotencyKey) DO UPDATE SET Requests = Requests + 1
+                """, CancellationToken.None);
+        }
+
         return await ledger.PaymentCharges.AsNoTracking().Where(c => c.IdempotencyKey == idempotencyKey).Select(c => c.Id).SingleAsync(CancellationToken.None);
     }
 }

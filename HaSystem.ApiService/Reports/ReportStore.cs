@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace HaSystem.ApiService.Reports;
 
 /// <summary>Sales reports: written only with a fencing token of the leader lease that is not lower than the last one accepted.</summary>
-public sealed class ReportStore(CatalogDbContext db, IOptions<ReportOptions> options, TimeProvider time)
+public sealed class ReportStore(CatalogDbContext db, CatalogWriteLock writes, IOptions<ReportOptions> options, TimeProvider time)
 {
     public async Task<IReadOnlyList<ReportProgress>> ProgressAsync(CancellationToken cancellationToken) =>
         await db.Tenants.AsNoTracking().OrderBy(t => t.Id)
@@ -25,6 +25,7 @@ public sealed class ReportStore(CatalogDbContext db, IOptions<ReportOptions> opt
     /// <summary>Counts the period's orders and stores the report, fenced, in one transaction.</summary>
     public async Task<SalesReportView> ProduceAsync(SalesReportInput input, CancellationToken cancellationToken)
     {
+        await using var turn = await writes.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, input.ProducedBy, cancellationToken);
 
