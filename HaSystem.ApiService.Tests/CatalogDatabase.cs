@@ -23,7 +23,7 @@ public sealed class CatalogDatabase : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddDbContext<CatalogDbContext>(o => o.UseSqlite(ConnectionString).AddInterceptors(new SqliteBusyTimeoutInterceptor(Options.WriteWait)));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new CatalogWriteLock(ConnectionString, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System));
+        services.AddSingleton(_ => new CatalogWriteLock(ConnectionString, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System));
         services.AddSingleton(new HaSystem.ServiceDefaults.Replicas.ReplicaIdentity("apiservice", "apiservice-test", "localhost", Environment.ProcessId));
         Services = services.BuildServiceProvider();
         await using var scope = Services.CreateAsyncScope();

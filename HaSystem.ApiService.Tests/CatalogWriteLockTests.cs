@@ -31,7 +31,7 @@ public sealed class CatalogWriteLockTests(CatalogDatabase database) : IClassFixt
         var inside = 0;
         var mostInside = 0;
 
-        await Task.WhenAll(new[] { a, b, c }.SelectMany(replica => Enumerable.Range(0, 20).Select(async i =>
+        await Task.WhenAll(new[] { a, b, c }.SelectMany((replica, r) => Enumerable.Range(0, 20).Select(async i =>
         {
             await Task.Yield();
             await using var scope = database.Services.CreateAsyncScope();
@@ -41,7 +41,7 @@ public sealed class CatalogWriteLockTests(CatalogDatabase database) : IClassFixt
                 var now = Interlocked.Increment(ref inside);
                 InterlockedMax(ref mostInside, now);
                 await using var transaction = await db.Database.BeginTransactionAsync();
-                db.Fences.Add(new Fence { Resource = $"{prefix}{replica.GetHashCode()}:{i}", Token = i, Holder = "test", UpdatedAtUtc = DateTime.UtcNow });
+                db.Fences.Add(new Fence { Resource = $"{prefix}{r}:{i}", Token = i, Holder = "test", UpdatedAtUtc = DateTime.UtcNow });
                 await db.SaveChangesAsync();
                 await Task.Delay(1); // a write that yields while it holds the turn, as an awaited one may
                 await transaction.CommitAsync();
@@ -83,12 +83,13 @@ public sealed class CatalogWriteLockTests(CatalogDatabase database) : IClassFixt
     }
 
     // Guards against a turn that stays taken for ever when a replica dies holding it (kill -9 mid-write): the OS lock
-    // goes with the process. The other process is util-linux's flock(1), which takes the same lock the replicas take.
+    // goes with the process. The other process is util-linux's flock(1), which takes the same lock the replicas take
+    // (and, with --close, holds it itself rather than in the command it runs).
     [Fact]
     public async Task A_turn_held_by_a_process_that_is_killed_passes_on()
     {
         var lockFile = CatalogWriteLock.LockFileOf(database.ConnectionString)!;
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", lockFile, "sleep", "60"]))!;
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--close", lockFile, "sleep", "60"]))!;
         using var replica = Replica();
         try
         {

@@ -10,7 +10,7 @@ namespace HaSystem.ApiService.Infrastructure;
 /// way). Under a burst, such as the orders a Redis failover held back all let through at once, the writers that had
 /// waited longest kept losing to fresh ones, and an order took more than 10 s. Here the writes of one replica wait
 /// for their turn asynchronously, in order, and the replicas hand the file over through an OS lock on a file beside
-/// the database (<see cref="ProcessFileLock"/>), which the kernel passes on the moment it is let go.
+/// the database (<see cref="ProcessFileLock"/>), which a waiting replica sees free within a millisecond.
 /// </summary>
 /// <remarks>
 /// Hold a turn for a write transaction only, never across a call to Redis or the payment provider. On Windows the
@@ -83,8 +83,15 @@ public sealed class CatalogWriteLock : IDisposable
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                replicas?.Dispose();
-                owner._turn.Release();
+                try
+                {
+                    replicas?.Dispose();
+                }
+                finally
+                {
+                    // Whatever happened to the file lock, this replica's next write must not wait for ever.
+                    owner._turn.Release();
+                }
             }
 
             return ValueTask.CompletedTask;

@@ -54,14 +54,16 @@ internal sealed class ProcessFileLock(string path, TimeProvider time) : IDisposa
     {
         if (_file is null)
         {
+            SafeFileHandle? file = null;
             try
             {
-                var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+                file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
                 TryInvoke(file, Unlock);
                 _file = file;
             }
             catch (IOException)
             {
+                file?.Dispose(); // never keep .NET's shared lock: it would shut the other replicas out
                 return null;
             }
         }
@@ -72,8 +74,7 @@ internal sealed class ProcessFileLock(string path, TimeProvider time) : IDisposa
     // True when done; false when another process holds the lock (only asked for without blocking).
     private static bool TryInvoke(SafeFileHandle file, int operation)
     {
-        var descriptor = (int)file.DangerousGetHandle();
-        while (flock(descriptor, operation) != 0)
+        while (flock(file, operation) != 0)
         {
             var error = Marshal.GetLastPInvokeError();
             if (error == WouldBlock)
@@ -90,12 +91,19 @@ internal sealed class ProcessFileLock(string path, TimeProvider time) : IDisposa
         return true;
     }
 
-    // DllImport rather than LibraryImport: ints only, so no marshalling to generate and no unsafe code to allow.
+    // DllImport rather than LibraryImport: nothing to generate, no unsafe code to allow. The SafeHandle keeps the
+    // descriptor open for the length of the call, even if the lock is disposed meanwhile (at shutdown).
     [DllImport("libc", SetLastError = true)]
-    private static extern int flock(int descriptor, int operation);
+    private static extern int flock(SafeFileHandle file, int operation);
 
     private sealed class Held(SafeFileHandle file) : IDisposable
     {
-        public void Dispose() => TryInvoke(file, Unlock);
+        public void Dispose()
+        {
+            if (!file.IsClosed)
+            {
+                TryInvoke(file, Unlock); // closed means disposed at shutdown, which let go of the lock already
+            }
+        }
     }
 }

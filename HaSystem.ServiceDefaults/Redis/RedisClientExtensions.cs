@@ -60,6 +60,12 @@ public static class RedisClientExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<RedisSentinelWatch>>()));
         builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RedisSentinelWatch>(role));
+        builder.Services.AddKeyedSingleton(role, (sp, _) => new RedisPrimaryFollower(
+            role,
+            sp.GetRequiredKeyedService<IConnectionMultiplexer>(role),
+            sp.GetRequiredKeyedService<RedisSentinelWatch>(role),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<RedisPrimaryFollower>>()));
         builder.Services.AddSingleton<IHostedService>(sp => new RedisConnectionLog(
             role, () => sp.GetRequiredKeyedService<IConnectionMultiplexer>(role), sp.GetRequiredService<ILogger<RedisConnectionLog>>()));
 

@@ -89,6 +89,7 @@ public static class RedisResilienceExtensions
     {
         var sentinels = services.GetRequiredKeyedService<RedisSentinelWatch>(role);
         var multiplexer = services.GetRequiredKeyedService<IConnectionMultiplexer>(role);
+        var follower = services.GetRequiredKeyedService<RedisPrimaryFollower>(role);
         var telemetry = services.GetRequiredService<RedisTelemetry>();
         return new RetryStrategyOptions
         {
@@ -107,6 +108,7 @@ public static class RedisResilienceExtensions
                     new KeyValuePair<string, object?>("role", role),
                     new KeyValuePair<string, object?>("caller", caller.Name),
                     new KeyValuePair<string, object?>("error", args.Outcome.Exception?.GetType().Name));
+                follower.FollowIfBehind();
                 return ValueTask.CompletedTask;
             },
         };
