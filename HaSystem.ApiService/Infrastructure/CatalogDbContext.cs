@@ -50,7 +50,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
 
         modelBuilder.Entity<Order>(order =>
         {
-            order.HasIndex(o => new { o.TenantId, o.IdempotencyKey }).IsUnique();
+            order.HasIndex(o => new { o.TenantId, o.PlacedBy, o.IdempotencyKey }).IsUnique();
             order.HasIndex(o => new { o.TenantId, o.CreatedAtUtc });
             order.HasIndex(o => new { o.TenantId, o.PlacedBy, o.CreatedAtUtc });
             order.Property(o => o.PlacedBy).HasMaxLength(100);

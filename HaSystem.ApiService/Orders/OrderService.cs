@@ -15,7 +15,8 @@ namespace HaSystem.ApiService.Orders;
 
 /// <summary>
 /// Exactly-once orders. The stored order is the record of truth: a repeat of a key finds it and gets the stored
-/// answer. Concurrent first attempts are serialised by the lock <c>lock:order:{tenant}:{key}</c>, which rides through
+/// answer. A key belongs to the user who sent it: another user sending the same key places an order of their own.
+/// Concurrent first attempts are serialised by the lock <c>lock:order:{tenant}:{user}:{key}</c>, which rides through
 /// a <c>state</c> failover (the request waits for the new primary, within <c>Redis:Resilience:RequestDeadline</c>).
 /// The holder first records the order as pending (fenced), then charges under the order's payment idempotency key,
 /// then completes it (fenced, in one transaction with the charge's id) with the answer. Exactly-once does not rest on
@@ -37,7 +38,8 @@ public sealed class OrderService(
     /// <summary>The <see cref="Order.ResponseStatus"/> of an order recorded but not yet charged and answered.</summary>
     public const int Pending = 0;
 
-    public static string LockKey(TenantId tenant, IdempotencyKey key) => $"lock:order:{tenant}:{key}";
+    /// <summary>The lock of one user's key: keys belong to the user who sends them, as the stored orders do.</summary>
+    public static string LockKey(TenantId tenant, string placedBy, IdempotencyKey key) => $"lock:order:{tenant}:{placedBy}:{key}";
 
     public static string PaymentReference(IdempotencyKey key) => $"order:{key}";
 
@@ -49,18 +51,18 @@ public sealed class OrderService(
         TenantId tenant, string placedBy, IdempotencyKey key, OrderRequest request, CancellationToken cancellationToken)
     {
         var hash = request.Hash();
-        if (await FindAsync(tenant, key, hash, cancellationToken) is { ResponseStatus: not Pending } earlier)
+        if (await FindAsync(tenant, placedBy, key, hash, cancellationToken) is { ResponseStatus: not Pending } earlier)
         {
             return (Answer(earlier), true);
         }
 
         var settings = options.Value;
         await using var lease = await locks.AcquireAsync(
-            new LockRequest(LockKey(tenant, key), settings.LockTimeToLive) { Holder = replica.Id, FenceTimeToLive = settings.FenceRetention },
+            new LockRequest(LockKey(tenant, placedBy, key), settings.LockTimeToLive) { Holder = replica.Id, FenceTimeToLive = settings.FenceRetention },
             resilience.Value.RequestDeadline, cancellationToken);
 
         // Whoever held the lock before may have placed it, or started to, meanwhile.
-        var order = await FindAsync(tenant, key, hash, cancellationToken);
+        var order = await FindAsync(tenant, placedBy, key, hash, cancellationToken);
         if (order is { ResponseStatus: not Pending })
         {
             return (Answer(order), true);
@@ -86,7 +88,7 @@ public sealed class OrderService(
         catch (StaleFencingTokenException)
         {
             db.ChangeTracker.Clear();
-            return await FindAsync(tenant, key, hash, CancellationToken.None) is { ResponseStatus: not Pending } completed
+            return await FindAsync(tenant, placedBy, key, hash, CancellationToken.None) is { ResponseStatus: not Pending } completed
                 ? (Answer(completed), true)
                 : throw new LeaseLostException(lease.Key, lease.FencingToken);
         }
@@ -107,10 +109,11 @@ public sealed class OrderService(
         return new OrderHistoryPage(items, query.Page, query.PageSize, total);
     }
 
-    private async Task<Order?> FindAsync(TenantId tenant, IdempotencyKey key, string hash, CancellationToken cancellationToken)
+    // A key is looked up among the caller's own orders only: another user's key, however guessed, is a new order.
+    private async Task<Order?> FindAsync(TenantId tenant, string placedBy, IdempotencyKey key, string hash, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().Include(o => o.Lines)
-            .SingleOrDefaultAsync(o => o.TenantId == tenant.Value && o.IdempotencyKey == key.Value, cancellationToken);
+            .SingleOrDefaultAsync(o => o.TenantId == tenant.Value && o.PlacedBy == placedBy && o.IdempotencyKey == key.Value, cancellationToken);
         return order is not null && order.RequestHash != hash ? throw new IdempotencyKeyReusedException(key.Value) : order;
     }
 

@@ -85,6 +85,28 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM PaymentCharges WHERE Reference LIKE 'order:unknown-%' OR Reference LIKE 'order:zero-%'"));
     }
 
+    // Guards against one user reading another's order by sending their Idempotency-Key (keys are guessable, and
+    // were scoped to the tenant only): the same key from another user is that user's own new order, and a different
+    // body is not a 422 that would tell them the key is taken.
+    [Fact(Timeout = 120_000)]
+    public async Task Another_users_idempotency_key_places_their_own_order_and_reveals_nothing()
+    {
+        var key = $"shared-{Guid.NewGuid():N}";
+        var first = await PlaceAsync(Api.ProxyAddress, "user@acme", key, 506, 1);
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+
+        var sameBody = await PlaceAsync(Api.ProxyAddress, "admin@acme", key, 506, 1);
+        Assert.Equal((HttpStatusCode.Created, false), (sameBody.Status, sameBody.Replayed));
+        Assert.NotEqual(OrderId(first.Body), OrderId(sameBody.Body));
+        var otherBody = await PlaceAsync(Api.ProxyAddress, "admin@globex", key, 2506, 4);
+        Assert.Equal((HttpStatusCode.Created, false), (otherBody.Status, otherBody.Replayed));
+
+        var repeat = await PlaceAsync(Api.ProxyAddress, "user@acme", key, 506, 1);
+        Assert.Equal((HttpStatusCode.Created, first.Body, true), (repeat.Status, repeat.Body, repeat.Replayed));
+        Assert.Equal(2, await ChargesAsync("acme", key));
+        Assert.Equal(2, await CountAsync($"SELECT COUNT(*) FROM Orders WHERE TenantId = 'acme' AND IdempotencyKey = '{key}'"));
+    }
+
     // Guards the order history the web front end shows: a user sees their own placed orders (not another user's of
     // the same tenant, nor another tenant's), newest first, and bad paging is a 400 problem.
     [Fact(Timeout = 120_000)]
@@ -109,6 +131,8 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         using var anonymous = await Api.SendAsync(Api.ProxyAddress, HttpMethod.Get, "/api/orders", user: null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
+
+    private static long OrderId(string body) => global::System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
 
     private static object Order(long productId, int quantity) => new { items = new[] { new { productId, quantity } } };
 

@@ -121,10 +121,10 @@ namespace HaSystem.ApiService.Infrastructure.Migrations
 
                     b.HasIndex("TenantId", "CreatedAtUtc");
 
-                    b.HasIndex("TenantId", "IdempotencyKey")
-                        .IsUnique();
-
                     b.HasIndex("TenantId", "PlacedBy", "CreatedAtUtc");
+
+                    b.HasIndex("TenantId", "PlacedBy", "IdempotencyKey")
+                        .IsUnique();
 
                     b.ToTable("Orders");
                 });
