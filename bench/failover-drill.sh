@@ -80,7 +80,7 @@ case $mode in
     ;;
   failovers)
     for i in $(seq 1 "$count"); do
-      # Sentinel starts no new failover of a group within 2 x failover-timeout (6 s) of its last one.
+      # Sentinel starts no new failover of a group within 2 x failover-timeout (4 s) of its last one.
       [ "$i" -gt 1 ] && while [ $(( $(now_ms) - stopped )) -lt 8000 ]; do sleep 0.2; done
       primary=$(state_primary_port)
       pid=$(pid_on "$primary")

@@ -14,7 +14,7 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
     /// <summary>The figure: after the Sentinels promote a node, orders succeed again within 3 s.</summary>
     private static readonly TimeSpan FirstOrderAfterPromotion = TimeSpan.FromSeconds(3);
 
-    /// <summary>Sentinel's own spacing of failovers of one group (2 × failover-timeout, 3 s here), with a margin.</summary>
+    /// <summary>Sentinel's own spacing of failovers of one group (2 × failover-timeout, 4 s here), with a margin.</summary>
     private static readonly TimeSpan FailoverSpacing = TimeSpan.FromSeconds(8);
 
     private HaSystemApp System => fixture.System;
@@ -101,7 +101,7 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
         var lastPause = TimeSpan.MinValue;
         for (var i = 1; i <= failovers; i++)
         {
-            // Sentinel starts no new failover of a group within 2 × failover-timeout (6 s) of its last one: a pause
+            // Sentinel starts no new failover of a group within 2 × failover-timeout (4 s) of its last one: a pause
             // sooner would stall for that long, which is Sentinel's rule, not what this test is about.
             var notBefore = lastPause == TimeSpan.MinValue ? TimeSpan.Zero : lastPause + FailoverSpacing;
             if (notBefore > traffic.Clock.Now)

@@ -18,7 +18,7 @@ public sealed class StateFaultScenario : IScenario
 
     public const double DuringP99TargetMs = 6000;
 
-    /// <summary>Sentinel starts no failover of a group within 2 × failover-timeout (6 s) of its last one.</summary>
+    /// <summary>Sentinel starts no failover of a group within 2 × failover-timeout (4 s) of its last one.</summary>
     private static readonly TimeSpan FailoverSpacing = TimeSpan.FromSeconds(8);
 
     private readonly bool _pause;
