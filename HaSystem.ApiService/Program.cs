@@ -1,3 +1,4 @@
+using HaSystem.ApiService.Apis;
 using HaSystem.ApiService.Caching;
 using HaSystem.ApiService.Catalog;
 using HaSystem.ApiService.Chaos;
@@ -8,8 +9,8 @@ using HaSystem.ApiService.Infrastructure;
 using HaSystem.ApiService.Orders;
 using HaSystem.ApiService.RateLimiting;
 using HaSystem.ApiService.Reports;
+using HaSystem.ApiService.Retention;
 using HaSystem.ApiService.Telemetry;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,7 +26,9 @@ builder.AddCatalogCache();
 builder.AddCatalog();
 builder.AddOrders();
 builder.AddReports();
+builder.AddRetention();
 builder.Services.AddOpenApi();
+var diagnosticsAreAnonymous = builder.DiagnosticsAreAnonymous();
 
 var app = builder.Build();
 
@@ -33,18 +36,18 @@ await app.MigrateCatalogDatabaseAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUtf8JsonBodies();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTenantRateLimiting();
 app.UseCacheTrace();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference().AllowAnonymous();
+app.MapApiReference(open: diagnosticsAreAnonymous);
 app.MapAuthApi();
 app.MapServiceTokenApi();
-app.MapInfoApi();
-app.MapRedisProbeApi();
+app.MapInfoApi(anonymous: diagnosticsAreAnonymous);
+app.MapRedisProbeApi(anonymous: diagnosticsAreAnonymous);
 app.MapCatalogApi();
 app.MapCacheWarmupApi();
 app.MapOrdersApi();

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Aspire.Hosting;
 
@@ -23,6 +24,18 @@ internal static class ServiceResourceExtensions
         }
 
         return service;
+    }
+
+    /// <summary>
+    /// Tells the service whether its diagnostics are open to anonymous callers (<c>Diagnostics__Anonymous</c>): the
+    /// AppHost's <c>Diagnostics:Anonymous</c> if set, else whether the AppHost runs in Development, as
+    /// <c>dotnet run</c> does. Outside Development they are the operator's.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDiagnosticsExposure(this IResourceBuilder<ProjectResource> service)
+    {
+        var builder = service.ApplicationBuilder;
+        var anonymous = builder.Configuration.GetValue<bool?>("Diagnostics:Anonymous") ?? builder.Environment.IsDevelopment();
+        return service.WithEnvironment("Diagnostics__Anonymous", anonymous ? "true" : "false");
     }
 
     /// <summary>

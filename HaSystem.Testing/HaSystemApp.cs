@@ -34,8 +34,17 @@ public sealed class HaSystemApp : IAsyncDisposable
 
     public DistributedApplicationModel Model => App.Services.GetRequiredService<DistributedApplicationModel>();
 
+    /// <param name="args">
+    /// AppHost configuration. Unless it says otherwise, diagnostics are open (<c>Diagnostics:Anonymous=true</c>), as
+    /// under <c>dotnet run</c> in Development: the testing builder's AppHost does not run in Development.
+    /// </param>
     public static async Task<HaSystemApp> StartAsync(params string[] args)
     {
+        if (!args.Any(a => a.StartsWith("Diagnostics:Anonymous=", StringComparison.Ordinal)))
+        {
+            args = ["Diagnostics:Anonymous=true", .. args];
+        }
+
         var stopwatch = Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HaSystem_AppHost>(
@@ -219,7 +228,9 @@ public sealed class HaSystemApp : IAsyncDisposable
     /// The direct address of every API replica. DCP's proxy spreads new connections at random, and each replica reports
     /// its own address in <c>/api/info</c>; asking until every replica has answered finds them all.
     /// </summary>
-    public Task<IReadOnlyDictionary<string, Uri>> DiscoverApiReplicasAsync(TimeSpan timeout) => DiscoverReplicasAsync("apiservice", "/api/info", timeout);
+    /// <param name="bearerToken">The operator's token, where diagnostics are not anonymous (outside Development).</param>
+    public Task<IReadOnlyDictionary<string, Uri>> DiscoverApiReplicasAsync(TimeSpan timeout, string? bearerToken = null) =>
+        DiscoverReplicasAsync("apiservice", "/api/info", timeout, bearerToken);
 
     /// <summary>The direct address of every web replica, from each one's <c>/replica</c>, the same way.</summary>
     public Task<IReadOnlyDictionary<string, Uri>> DiscoverWebReplicasAsync(TimeSpan timeout) => DiscoverReplicasAsync("webfrontend", "/replica", timeout);
@@ -227,11 +238,16 @@ public sealed class HaSystemApp : IAsyncDisposable
     /// <summary>The shared (proxied) address of a service, with 127.0.0.1 as the host, as the replicas' own addresses get.</summary>
     public Uri SharedEndpoint(string service) => OnLoopback(App.GetEndpoint(service, "http"));
 
-    private async Task<IReadOnlyDictionary<string, Uri>> DiscoverReplicasAsync(string service, string path, TimeSpan timeout)
+    private async Task<IReadOnlyDictionary<string, Uri>> DiscoverReplicasAsync(string service, string path, TimeSpan timeout, string? bearerToken = null)
     {
         var expected = ExpectedInstances(Resource<ProjectResource>(service));
         var found = new Dictionary<string, Uri>();
         using var client = CreateSpreadingClient(service);
+        if (bearerToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
         await Poll.UntilAsync($"{expected} distinct {service} replicas answering {path}", timeout, async ct =>
         {
             var info = await client.GetFromJsonAsync<JsonElement>(path, ct);

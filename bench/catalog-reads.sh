@@ -40,7 +40,7 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 [ -n "$port" ] || { echo "No healthy API replica after 180 s; AppHost log: $log" >&2; exit 1; }
-password=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^Demo__Password=//p')
+password=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^Demo__Passwords__acme__user=//p')
 base="http://127.0.0.1:$port"
 token=$(curl -fs -X POST "$base/api/auth/token" -H 'content-type: application/json' \
   -d "{\"userName\":\"user@acme\",\"password\":\"$password\"}" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')

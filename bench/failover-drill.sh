@@ -46,7 +46,7 @@ api=()
 for port in $(ss -ltnpH | grep '"HaSystem.ApiSer"' | grep -o '127.0.0.1:[0-9]*' | cut -d: -f2 | sort -u); do api+=("http://127.0.0.1:$port"); done
 [ ${#api[@]} -gt 0 ] || { echo "No API replica is listening." >&2; exit 1; }
 api_pid=$(pid_on "${api[0]##*:}")
-demo_password=$(tr '\0' '\n' < "/proc/$api_pid/environ" | sed -n 's/^Demo__Password=//p')
+demo_password=$(tr '\0' '\n' < "/proc/$api_pid/environ" | sed -n 's/^Demo__Passwords__globex__user=//p')
 
 case $mode in
   kill) seconds=30 ;;

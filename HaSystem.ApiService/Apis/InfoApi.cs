@@ -13,15 +13,16 @@ namespace HaSystem.ApiService.Apis;
 /// how its catalog lookups were served.</summary>
 public static class InfoApi
 {
-    public static IEndpointRouteBuilder MapInfoApi(this IEndpointRouteBuilder app)
+    /// <summary>Anonymous only where diagnostics are open (Development); elsewhere the operator's.</summary>
+    public static IEndpointRouteBuilder MapInfoApi(this IEndpointRouteBuilder app, bool anonymous)
     {
-        // Anonymous on purpose: it is the replica's operational identity card (load balancer, status page, tests).
-        app.MapGet("/api/info", GetInfo).WithName("GetInfo").AllowAnonymous().WithTags("Diagnostics");
+        app.MapGet("/api/info", GetInfo).WithName("GetInfo").RequireDiagnosticsAccess(anonymous).WithTags("Diagnostics");
         return app;
     }
 
     public static async Task<InfoResponse> GetInfo(
-        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakers breakers, CacheStatistics cache)
+        ReplicaIdentity replica, IServer server, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, RedisBreakers breakers, CacheStatistics cache,
+        CatalogMemoryCache memoryCache)
     {
         var redis = new Dictionary<string, RedisRoleView>();
         foreach (var role in RedisRoles.All)
@@ -43,7 +44,8 @@ public static class InfoApi
 
         // The replica's own address (not the shared proxy), so a client can address this replica directly.
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis, cache.Snapshot());
+        var memory = new MemoryView(Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: false), GC.GetGCMemoryInfo().TotalCommittedBytes, memoryCache.Snapshot());
+        return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis, cache.Snapshot(), memory);
     }
 }
 
@@ -54,7 +56,11 @@ public sealed record InfoResponse(
     DateTimeOffset StartedAt,
     string[] Addresses,
     IReadOnlyDictionary<string, RedisRoleView> Redis,
-    CacheStatisticsView Cache);
+    CacheStatisticsView Cache,
+    MemoryView Memory);
+
+/// <summary>The replica's working set, managed heap and the memory the GC holds (committed), in bytes, and how full its catalog memory cache is.</summary>
+public sealed record MemoryView(long WorkingSetBytes, long ManagedHeapBytes, long GcCommittedBytes, MemoryCacheView CatalogCache);
 
 /// <summary>The primary a role's client writes to now (<see langword="null"/> while it has none), and its breaker's state.</summary>
 public sealed record RedisRoleView(string? Primary, bool Connected, double? PingMs, string Breaker);

@@ -16,9 +16,10 @@ public static class RedisProbeApi
 {
     private static readonly TimeSpan ProbeTtl = TimeSpan.FromMinutes(1);
 
-    public static IEndpointRouteBuilder MapRedisProbeApi(this IEndpointRouteBuilder app)
+    /// <summary>Anonymous only where diagnostics are open (Development); elsewhere the operator's, since it writes to Redis.</summary>
+    public static IEndpointRouteBuilder MapRedisProbeApi(this IEndpointRouteBuilder app, bool anonymous)
     {
-        app.MapPost("/api/redis/{role}/probe", WriteProbe).WithName("WriteRedisProbe").AllowAnonymous().WithTags("Diagnostics");
+        app.MapPost("/api/redis/{role}/probe", WriteProbe).WithName("WriteRedisProbe").RequireDiagnosticsAccess(anonymous).WithTags("Diagnostics");
         return app;
     }
 

@@ -24,6 +24,7 @@ public static class CachingExtensions
         Func<IServiceProvider, Func<Task<IConnectionMultiplexer>>> cacheRole =
             sp => () => Task.FromResult(sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.Cache));
 
+        builder.Services.AddSingleton<CatalogMemoryCache>();
         builder.Services.AddFusionCache()
             .WithOptions((sp, options) =>
             {
@@ -50,11 +51,14 @@ public static class CachingExtensions
                 entry.DistributedCacheHardTimeout = settings.DistributedHardTimeout;
                 entry.AllowBackgroundDistributedCacheOperations = true;
                 entry.JitterMaxDuration = TimeSpan.FromSeconds(2);
+                entry.Size = 1; // L1 has a size limit: every entry, tags included, must say what it weighs.
 
                 // Tag timestamps are read on every tagged lookup; they must not wait on Redis longer than entries do.
                 options.TagsDefaultEntryOptions.DistributedCacheSoftTimeout = settings.DistributedSoftTimeout;
                 options.TagsDefaultEntryOptions.DistributedCacheHardTimeout = settings.DistributedHardTimeout;
+                options.TagsDefaultEntryOptions.Size = 1;
             })
+            .WithMemoryCache(sp => sp.GetRequiredService<CatalogMemoryCache>().Cache)
             .WithSystemTextJsonSerializer()
             .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = cacheRole(sp), InstanceName = "catalog:" }))
             .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = cacheRole(sp) }, sp.GetService<ILogger<RedisBackplane>>()));

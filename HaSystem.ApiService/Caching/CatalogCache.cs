@@ -23,12 +23,34 @@ public sealed class CatalogCache(IFusionCache cache, ApiTelemetry telemetry, Cac
         return Record(new Served<ProductDto?>(value, scope.Trace.ServedBy));
     }
 
+    /// <summary>
+    /// A page of products. Its memory is bounded three ways, since a client picks the page, its size and the search: a
+    /// page weighs its size in L1 (which has a limit); a free-text search, of which there is no end, is cached in Redis
+    /// only (bounded by the <c>cache</c> role's <c>maxmemory</c> and LRU), never in a replica's memory; and a page past
+    /// the last one is answered (empty) but not cached at all.
+    /// </summary>
     public async Task<Served<ProductPage>> GetPageAsync(TenantId tenant, ProductQuery query, Func<CancellationToken, Task<ProductPage>> load, CancellationToken cancellationToken)
     {
-        var key = $"tenant:{tenant}:products:p{query.Page}:s{query.PageSize}:q{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(query.Search?.Trim() ?? "")))[..16]}";
+        var search = query.Search?.Trim() ?? "";
+        var key = $"tenant:{tenant}:products:p{query.Page}:s{query.PageSize}:q{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(search)))[..16]}";
         using var activity = ApiTelemetry.ActivitySource.StartActivity("catalog.products.list");
         using var scope = CacheTrace.Begin(key);
-        var value = await cache.GetOrSetAsync<ProductPage>(key, async (_, ct) => await load(ct), tags: [TenantTag(tenant), ListsTag(tenant)], token: cancellationToken);
+        var options = cache.CreateEntryOptions(entry =>
+        {
+            entry.Size = 1 + query.PageSize;
+            entry.SkipMemoryCacheRead = entry.SkipMemoryCacheWrite = search.Length > 0;
+        });
+        var value = await cache.GetOrSetAsync<ProductPage>(key, async (context, ct) =>
+        {
+            var page = await load(ct);
+            if (page.Items.Count == 0 && page.Page > 1)
+            {
+                context.Options.SkipMemoryCacheWrite = true;
+                context.Options.SkipDistributedCacheWrite = true;
+            }
+
+            return page;
+        }, options: options, tags: [TenantTag(tenant), ListsTag(tenant)], token: cancellationToken);
         return Record(new Served<ProductPage>(value, scope.Trace.ServedBy));
     }
 

@@ -33,4 +33,11 @@ public sealed class CatalogCacheOptions
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan DistributedHardTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// The bound of each replica's memory cache (L1), in products: a product counts 1, a page 1 + its page size. Past
+    /// it, the least recently used entries make room. 20,000 is every product of both demo tenants five times over.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public long MemorySizeLimit { get; set; } = 20_000;
 }

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using HaSystem.ApiService.Infrastructure;
+using HaSystem.ApiService.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace HaSystem.ApiService.Identity;
@@ -16,19 +17,36 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<IssuedToken>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, CatalogDbContext db, TokenIssuer issuer, CancellationToken cancellationToken)
+        TokenRequest request, CatalogDbContext db, TokenIssuer issuer, SignInThrottle throttle, CredentialCheck credentials,
+        ApiTelemetry telemetry, HttpContext context, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == request.UserName, cancellationToken);
-        var verified = user is not null
-            && new PasswordHasher<CatalogUser>().VerifyHashedPassword(user, user.PasswordHash, request.Password) != PasswordVerificationResult.Failed;
-        if (!verified)
+        // Counted before the hash: a burst of guesses cannot cost more PBKDF2 hashes than the limits allow.
+        var attempt = await throttle.AttemptAsync(request.UserName, context.Connection.RemoteIpAddress, cancellationToken);
+        if (!attempt.Allowed)
         {
-            // Same answer for an unknown user and a wrong password: the response must not reveal which users exist.
+            return TooManyAttempts(attempt, telemetry, context);
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == request.UserName, cancellationToken);
+        if (!credentials.Verify(user, request.Password))
+        {
+            // Same answer, and the same work, for an unknown user and a wrong password: nothing reveals which users exist.
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid credentials",
                 detail: "The user name or the password is wrong.");
         }
 
+        await throttle.SucceededAsync(attempt, cancellationToken);
         return TypedResults.Ok(issuer.Issue(user!));
+    }
+
+    /// <summary>429 with <c>Retry-After</c> in whole seconds; the same for the user name and the address limits.</summary>
+    public static ProblemHttpResult TooManyAttempts(SignInAttempt attempt, ApiTelemetry telemetry, HttpContext context)
+    {
+        telemetry.SignInsThrottled.Add(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(attempt.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
+            detail: $"Too many failed sign-in attempts for this user name or from this address; retry in {seconds} s.");
     }
 }
 

@@ -3,12 +3,19 @@ using System.ComponentModel.DataAnnotations;
 namespace HaSystem.ApiService.Identity;
 
 /// <summary>
-/// Bound from <c>ServiceClients</c>: the services allowed to call the API as themselves (the worker), each with a
-/// secret from an AppHost secret parameter (<c>ServiceClients__Clients__worker</c>).
+/// Bound from <c>ServiceClients</c>: the clients allowed to call the API as themselves, each with a secret from an
+/// AppHost secret parameter: the worker (<c>ServiceClients__Clients__worker</c>, role <see cref="Roles.Service"/>) and
+/// the operator (<c>ServiceClients__Clients__operator</c>, role <see cref="Roles.Operator"/>).
 /// </summary>
 public sealed class ServiceClientOptions : IValidatableObject
 {
     public const string SectionName = "ServiceClients";
+
+    /// <summary>The one client whose tokens carry <see cref="Roles.Operator"/>; every other client is a <see cref="Roles.Service"/>.</summary>
+    public const string OperatorClientId = "operator";
+
+    public static string RoleOf(string clientId) =>
+        string.Equals(clientId, OperatorClientId, StringComparison.Ordinal) ? Roles.Operator : Roles.Service;
 
     public Dictionary<string, string> Clients { get; set; } = [];
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
+using HaSystem.ApiService.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,17 @@ public static class ServiceTokenApi
         return app;
     }
 
-    public static Results<Ok<IssuedToken>, ProblemHttpResult> IssueServiceToken(
-        ServiceTokenRequest request, IOptions<ServiceClientOptions> clients, TokenIssuer issuer)
+    public static async Task<Results<Ok<IssuedToken>, ProblemHttpResult>> IssueServiceToken(
+        ServiceTokenRequest request, IOptions<ServiceClientOptions> clients, TokenIssuer issuer, SignInThrottle throttle,
+        ApiTelemetry telemetry, HttpContext context, CancellationToken cancellationToken)
     {
+        // The same limits as the users' sign-in, under the client id: the operator's secret opens every tenant.
+        var attempt = await throttle.AttemptAsync($"client:{request.ClientId}", context.Connection.RemoteIpAddress, cancellationToken);
+        if (!attempt.Allowed)
+        {
+            return AuthApi.TooManyAttempts(attempt, telemetry, context);
+        }
+
         var known = clients.Value.Clients.TryGetValue(request.ClientId, out var secret);
         // Compare in constant time, and against something even for an unknown client, so timing reveals nothing.
         var matches = CryptographicOperations.FixedTimeEquals(
@@ -28,6 +37,7 @@ public static class ServiceTokenApi
                 detail: "The client id or the client secret is wrong.");
         }
 
+        await throttle.SucceededAsync(attempt, cancellationToken);
         return TypedResults.Ok(issuer.IssueService(request.ClientId));
     }
 }

@@ -19,9 +19,12 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
             new Claim(ClaimTypes.Role, user.Role),
         ]);
 
-    /// <summary>A token for a service (the worker): the <c>service</c> role and no tenant, so tenant endpoints refuse it.</summary>
+    /// <summary>
+    /// A token for a client acting as itself (the worker, the operator): its role from
+    /// <see cref="ServiceClientOptions.RoleOf"/> and no tenant, so tenant endpoints refuse it.
+    /// </summary>
     public IssuedToken IssueService(string clientId) =>
-        Issue([new Claim(JwtRegisteredClaimNames.Sub, clientId), new Claim(ClaimTypes.Role, Roles.Service)]);
+        Issue([new Claim(JwtRegisteredClaimNames.Sub, clientId), new Claim(ClaimTypes.Role, ServiceClientOptions.RoleOf(clientId))]);
 
     private IssuedToken Issue(Claim[] claims)
     {

@@ -1,18 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.ApiService.Infrastructure;
-
-/// <summary>Bound from <c>Demo</c>: the password of the seeded demo users (an Aspire secret parameter).</summary>
-public sealed class DemoUserOptions
-{
-    public const string SectionName = "Demo";
-
-    [Required, MinLength(8)]
-    public string Password { get; set; } = "";
-}
 
 public static class CatalogDatabaseExtensions
 {
@@ -37,7 +27,7 @@ public static class CatalogDatabaseExtensions
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteBusyTimeoutInterceptor(services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value.WriteWait))
             .UseAsyncSeeding((context, _, cancellationToken) =>
-                CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value.Password, cancellationToken))
+                CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value, cancellationToken))
             .UseSeeding((_, _) => throw new NotSupportedException("Seed asynchronously.")));
         return builder;
     }

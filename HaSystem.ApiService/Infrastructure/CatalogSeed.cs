@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace HaSystem.ApiService.Infrastructure;
 
 /// <summary>
-/// Demo data: two tenants, a user and an admin per tenant, and <see cref="ProductsPerTenant"/> products each.
+/// Demo data: two tenants, a user and an admin per tenant (each with a password of its own), and <see cref="ProductsPerTenant"/> products each.
 /// Runs inside EF Core's migration lock, so three replicas starting together seed exactly once.
 /// </summary>
 public static class CatalogSeed
@@ -14,7 +14,7 @@ public static class CatalogSeed
 
     public static readonly IReadOnlyList<(string Id, string Name)> Tenants = [("acme", "Acme Corporation"), ("globex", "Globex Inc.")];
 
-    public static async Task SeedAsync(DbContext context, string demoPassword, CancellationToken cancellationToken)
+    public static async Task SeedAsync(DbContext context, DemoUserOptions demoUsers, CancellationToken cancellationToken)
     {
         var db = (CatalogDbContext)context;
         if (await db.Tenants.AnyAsync(cancellationToken))
@@ -34,7 +34,7 @@ public static class CatalogSeed
             foreach (var role in new[] { Roles.User, Roles.Admin })
             {
                 var user = new CatalogUser { TenantId = id, UserName = $"{role}@{id}", Role = role, PasswordHash = "" };
-                user.PasswordHash = hasher.HashPassword(user, demoPassword);
+                user.PasswordHash = hasher.HashPassword(user, demoUsers.PasswordOf(id, role));
                 db.Users.Add(user);
             }
 

@@ -27,7 +27,7 @@ public static class ReportsApi
         TypedResults.Ok(await store.ProgressAsync(cancellationToken));
 
     public static async Task<Results<Created<SalesReportView>, ProblemHttpResult>> ProduceReport(
-        SalesReportInput input, ReportStore store, TimeProvider time, CancellationToken cancellationToken)
+        SalesReportInput input, ReportStore store, LeaseHolderCheck lease, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!TenantId.TryParse(input.Tenant, out _) || !await store.TenantExistsAsync(input.Tenant, cancellationToken))
         {
@@ -40,6 +40,7 @@ public static class ReportsApi
                 detail: "A period starts at a multiple of its length and can be reported once it is over.");
         }
 
+        await lease.EnsureCurrentAsync(input.FencingToken, cancellationToken);
         var report = await store.ProduceAsync(input, cancellationToken);
         return TypedResults.Created($"/api/reports?tenant={report.Tenant}&period={report.PeriodStart}", report);
     }

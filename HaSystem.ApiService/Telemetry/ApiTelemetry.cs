@@ -17,6 +17,7 @@ public sealed class ApiTelemetry : IDisposable
         Invalidations = Meter.CreateCounter<long>("hasystem.cache.invalidations", description: "Per-tenant cache invalidations.");
         RateLimitRejections = Meter.CreateCounter<long>("hasystem.ratelimit.rejections", description: "Requests rejected by the per-tenant rate limit.");
         RateLimitFallbacks = Meter.CreateCounter<long>("hasystem.ratelimit.fallbacks", description: "Rate-limit decisions taken by the local limiter because Redis was unreachable.");
+        SignInsThrottled = Meter.CreateCounter<long>("hasystem.signin.throttled", description: "Sign-in attempts refused (429) because a user name or a client address used up its attempts.");
     }
 
     public Meter Meter { get; }
@@ -28,6 +29,8 @@ public sealed class ApiTelemetry : IDisposable
     public Counter<long> RateLimitRejections { get; }
 
     public Counter<long> RateLimitFallbacks { get; }
+
+    public Counter<long> SignInsThrottled { get; }
 
     public void Dispose() => Meter.Dispose();
 }

@@ -21,7 +21,7 @@ public static class RedisSentinelBuilderExtensions
     /// <example>
     /// <code>
     /// var sentinels = builder.AddRedisSentinels("sentinel", password);
-    /// var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence();
+    /// var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence("256mb");
     /// builder.AddProject&lt;Projects.Api&gt;("api").WithReference(state).WaitFor(state);
     /// </code>
     /// </example>
@@ -123,14 +123,15 @@ public static class RedisSentinelBuilderExtensions
     }
 
     /// <summary>
-    /// Makes the group durable: <c>noeviction</c> (a full instance refuses writes instead of dropping keys) and an
-    /// append-only file synced every second.
+    /// Makes the group durable: <c>noeviction</c> (a full instance refuses writes instead of dropping keys), at most
+    /// <paramref name="maxMemory"/> (a Redis size such as <c>256mb</c>), and an append-only file synced every second.
     /// </summary>
     public static IResourceBuilder<RedisMonitoredGroupResource> WithDurablePersistence(
-        this IResourceBuilder<RedisMonitoredGroupResource> group)
+        this IResourceBuilder<RedisMonitoredGroupResource> group, string maxMemory)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.Resource.Settings.MaxMemory = null;
+        ArgumentException.ThrowIfNullOrWhiteSpace(maxMemory);
+        group.Resource.Settings.MaxMemory = maxMemory;
         group.Resource.Settings.MaxMemoryPolicy = "noeviction";
         group.Resource.Settings.AppendOnly = true;
         group.Resource.Settings.AppendFsync = "everysec";

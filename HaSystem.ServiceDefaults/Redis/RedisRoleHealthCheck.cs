@@ -5,7 +5,8 @@ namespace HaSystem.ServiceDefaults.Redis;
 
 /// <summary>
 /// A Redis group is Healthy only when one more fault would still be survived: the client writes to a primary that
-/// answers, every configured replica is connected to it, and every Sentinel answers. Anything less is Degraded, with
+/// answers, every configured replica is connected to it, every Sentinel answers, and a <c>noeviction</c> primary has
+/// room (<see cref="RedisMemoryPressure"/>). Anything less is Degraded, with
 /// the reason, never Unhealthy: the service keeps serving (from fallbacks, or on the remaining nodes), so a load
 /// balancer must keep it in rotation. The report names the primary in use, never the password.
 /// </summary>
@@ -29,8 +30,19 @@ public sealed class RedisRoleHealthCheck(IConnectionMultiplexer multiplexer, Red
         {
             try
             {
-                var latency = await multiplexer.GetServer(primary).PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                var server = multiplexer.GetServer(primary);
+                var latency = await server.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 data["pingMs"] = Math.Round(latency.TotalMilliseconds, 2);
+                var (used, pressure) = await RedisMemoryPressure.ReadAsync(multiplexer.GetDatabase(), cancellationToken).ConfigureAwait(false);
+                if (used is { } share)
+                {
+                    data["memoryUsed"] = Math.Round(share, 3);
+                }
+
+                if (pressure is not null)
+                {
+                    problems.Add(pressure);
+                }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
             {

@@ -184,7 +184,7 @@ public sealed class CatalogCachingTests(RunningSystemFixture fixture, ITestOutpu
     {
         foreach (var replica in replicas)
         {
-            using var response = await Api.SendAsync(replica, HttpMethod.Put, "/api/admin/chaos/database", "admin@acme", JsonContent.Create(new { databaseFailing = failing }));
+            using var response = await Api.SendAsync(replica, HttpMethod.Put, "/api/admin/chaos/database", ApiClient.Operator, JsonContent.Create(new { databaseFailing = failing }));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }

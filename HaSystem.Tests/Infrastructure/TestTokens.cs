@@ -25,5 +25,23 @@ public static class TestTokens
         return $"{header}.{payload}.{signature}";
     }
 
+    /// <summary>A token with no tenant, as the worker's and the operator's are, carrying <paramref name="role"/>.</summary>
+    public static string CreateWithoutTenant(string signingKey, string role, string algorithm = "HS256")
+    {
+        var now = DateTimeOffset.UtcNow;
+        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new { alg = algorithm, typ = "JWT" }));
+        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["sub"] = role,
+            ["http://schemas.microsoft.com/ws/2008/06/identity/claims/role"] = role,
+            ["iss"] = "hasystem-api",
+            ["aud"] = "hasystem",
+            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
+            ["exp"] = now.AddMinutes(10).ToUnixTimeSeconds(),
+        }));
+        var signature = algorithm == "none" ? "" : Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes($"{header}.{payload}")));
+        return $"{header}.{payload}.{signature}";
+    }
+
     private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -47,7 +47,7 @@ public sealed class UserTraffic : IAsyncDisposable
     {
         var options = new TrafficOptions { ShopSessions = 4 };
         var orders = await ApiTraffic.ConnectAsync(system, api, "user@globex", options);
-        var shop = await ShopTraffic.SignInAsync(system, "user@acme", await api.DemoPasswordAsync(), options);
+        var shop = await ShopTraffic.SignInAsync(system, "user@acme", await api.PasswordOfAsync("user@acme"), options);
         var traffic = new UserTraffic(orders, shop, $"drill-{Guid.NewGuid():N}"[..14] + "-");
         traffic._orders.Start();
         traffic._cartWrites.Start();

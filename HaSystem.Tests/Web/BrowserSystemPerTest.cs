@@ -30,7 +30,7 @@ public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPer
     protected async Task<Shopper> SignedInShopperWithCartAsync(string user, params long[] products)
     {
         var shopper = new Shopper(await _chromium!.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend") };
-        await shopper.SignInAsync(user, await Api.DemoPasswordAsync());
+        await shopper.SignInAsync(user, await Api.PasswordOfAsync(user));
         foreach (var product in products)
         {
             await shopper.AddToCartAsync(product);

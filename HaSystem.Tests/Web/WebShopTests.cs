@@ -13,6 +13,38 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
     private async Task<Shopper> NewShopperAsync() =>
         new(await fixture.Chromium.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend") };
 
+    // Guards finding 9: the users' API tokens and the Data Protection key ring (which decrypts every cookie) were
+    // stored in plain text in `state`. Whoever reads `state` now finds neither a bearer token nor a key.
+    [Fact(Timeout = 300_000)]
+    public async Task The_api_tokens_and_the_key_ring_are_encrypted_in_redis()
+    {
+        var shopper = await NewShopperAsync();
+        await shopper.GoToAsync("/");
+        await shopper.SignInAsync("user@globex", await fixture.Api.PasswordOfAsync("user@globex"));
+        Assert.True(await shopper.IsSignedInAsync());
+
+        await using var state = await System.ConnectDirectAsync(System.PrimaryOf("state"));
+        var server = state.GetServer(state.GetEndPoints()[0]);
+        var db = state.GetDatabase();
+        var tokens = new List<string>();
+        await foreach (var key in server.KeysAsync(pattern: "web:api-token:*"))
+        {
+            tokens.Add((await db.StringGetAsync(key)).ToString());
+        }
+
+        Assert.NotEmpty(tokens);
+        Assert.All(tokens, token => Assert.False(token.StartsWith("eyJ", StringComparison.Ordinal), "A bearer token is stored in plain text."));
+
+        var ring = (await db.ListRangeAsync("web:dataprotection:keys")).Select(x => x.ToString()).ToList();
+        Assert.NotEmpty(ring);
+        Assert.All(ring, key =>
+        {
+            Assert.Contains("encryptedWithSecret", key, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", key, StringComparison.Ordinal);
+        });
+        await shopper.Page.Context.CloseAsync();
+    }
+
     // Guards the pages themselves: each renders for a signed-in user (no error page), and the screenshots of the
     // main pages are saved with the test results.
     [Fact(Timeout = 300_000)]
@@ -23,7 +55,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
         await shopper.GoToAsync("/");
         await Screenshot(page, "01-home");
 
-        await shopper.SignInAsync("admin@acme", await fixture.Api.DemoPasswordAsync());
+        await shopper.SignInAsync("admin@acme", await fixture.Api.PasswordOfAsync("admin@acme"));
         await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("2000 products");
         await Expect(page.GetByTestId("pager-current")).ToHaveTextAsync("Page 1 of 100");
         await Screenshot(page, "02-catalog");
@@ -76,7 +108,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
     public async Task Clicking_place_order_twice_places_exactly_one_order()
     {
         var shopper = await NewShopperAsync();
-        await shopper.SignInAsync("user@acme", await fixture.Api.DemoPasswordAsync());
+        await shopper.SignInAsync("user@acme", await fixture.Api.PasswordOfAsync("user@acme"));
         await shopper.AddToCartAsync(5);
         await shopper.AddToCartAsync(6);
         var before = await OrdersOfAsync("user@acme");
@@ -103,7 +135,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
     {
         var shopper = await NewShopperAsync();
         var page = shopper.Page;
-        await shopper.SignInAsync("admin@acme", await fixture.Api.DemoPasswordAsync());
+        await shopper.SignInAsync("admin@acme", await fixture.Api.PasswordOfAsync("admin@acme"));
         await shopper.GoToAsync("/products/21");
         var name = $"Renamed {Guid.NewGuid():N}"[..20];
 
@@ -138,7 +170,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
         await page.GetByTestId("sign-in-submit").ClickAsync();
         await Expect(page.GetByTestId("api-error")).ToHaveTextAsync("The user name or the password is wrong.");
 
-        await page.GetByLabel("Password").FillAsync(await fixture.Api.DemoPasswordAsync());
+        await page.GetByLabel("Password").FillAsync(await fixture.Api.PasswordOfAsync("user@acme"));
         await page.GetByTestId("sign-in-submit").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your orders" })).ToBeVisibleAsync();
 
@@ -159,7 +191,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
         Assert.DoesNotContain("Exception", await page.ContentAsync(), StringComparison.Ordinal);
 
         // Signing out forgot the cart with the sign-in: the same browser signed in again starts empty.
-        await shopper.SignInAsync("user@acme", await fixture.Api.DemoPasswordAsync());
+        await shopper.SignInAsync("user@acme", await fixture.Api.PasswordOfAsync("user@acme"));
         Assert.Equal(new Dictionary<long, int>(), await shopper.ReadCartAsync());
         await page.Context.CloseAsync();
     }

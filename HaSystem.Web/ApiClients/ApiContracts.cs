@@ -34,3 +34,6 @@ public sealed record ApiInfo(string Service, string Replica, int ProcessId, Date
 public sealed record ApiRedisRole(string? Primary, bool Connected, double? PingMs, string Breaker);
 
 public sealed record ApiCacheStatistics(long Lookups, long Hits, double? HitRatio, Dictionary<string, long> ServedBy);
+
+/// <summary>The API's <c>/health/ready</c> answer, of which the summary status page needs only the overall status.</summary>
+public sealed record ApiReadiness(string Status);

@@ -21,6 +21,10 @@ public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToke
     public Task<ApiResult<ApiInfo>> GetInfoAsync(CancellationToken cancellationToken) =>
         SendAsync<ApiInfo>(HttpMethod.Get, "/api/info", anonymous: true, cancellationToken: cancellationToken);
 
+    /// <summary>The API's readiness through the shared address (200 for Healthy and Degraded, 503 for Unhealthy).</summary>
+    public Task<ApiResult<ApiReadiness>> GetReadinessAsync(CancellationToken cancellationToken) =>
+        SendAsync<ApiReadiness>(HttpMethod.Get, "/health/ready", anonymous: true, cancellationToken: cancellationToken);
+
     public Task<ApiResult<ProductPage>> GetProductsAsync(int page, int pageSize, string? search, CancellationToken cancellationToken) =>
         SendAsync<ProductPage>(HttpMethod.Get, $"/api/catalog/products?page={page}&pageSize={pageSize}&search={Uri.EscapeDataString(search ?? "")}", cancellationToken: cancellationToken);
 

@@ -14,18 +14,23 @@ public static class SharedKeyRingExtensions
 {
     /// <summary>
     /// One Data Protection key ring for every web replica, kept in the <c>state</c> role under a fixed application
-    /// name: the authentication, session and antiforgery cookies one replica writes, every other one can read.
+    /// name: the authentication, session and antiforgery cookies one replica writes, every other one can read. The
+    /// keys are encrypted at rest with the key-ring secret (<see cref="KeyRingCipher"/>), in Redis and in the mirror.
     /// </summary>
     public static IHostApplicationBuilder AddSharedKeyRing(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<SharedKeyRingOptions>(SharedKeyRingOptions.SectionName);
         var settings = builder.Configuration.GetSection(SharedKeyRingOptions.SectionName).Get<SharedKeyRingOptions>() ?? new SharedKeyRingOptions();
         builder.Services.AddDataProtection().SetApplicationName(settings.ApplicationName);
+        builder.Services.AddSingleton(sp => new KeyRingCipher(sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value.KeyRingSecret));
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((keys, sp) =>
         {
             var ring = sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value;
-            var mirror = Path.Combine(ring.MirrorDirectory ?? DefaultMirrorDirectory(),
-                $"{ring.ApplicationName}-{Deployment(sp.GetRequiredService<IConfiguration>())}.xml");
+            var directory = ring.MirrorDirectory ?? DefaultMirrorDirectory();
+            var mirror = Path.Combine(directory, $"{ring.ApplicationName}-{Deployment(sp.GetRequiredService<IConfiguration>())}.xml");
+            MirrorFiles.PruneOlderThan(directory, $"{ring.ApplicationName}-*.xml", ring.MirrorRetention, keep: mirror,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MirrorFiles)));
+            keys.XmlEncryptor = new SecretXmlEncryptor(sp.GetRequiredService<KeyRingCipher>());
             keys.XmlRepository = new MirroredRedisXmlRepository(
                 sp.GetRequiredKeyedService<IConnectionMultiplexer>(RedisRoles.State),
                 ring.RedisKey,

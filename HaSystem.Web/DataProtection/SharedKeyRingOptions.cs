@@ -24,6 +24,17 @@ public sealed class SharedKeyRingOptions
     /// </summary>
     public string? MirrorDirectory { get; set; }
 
+    /// <summary>
+    /// The secret the key ring is encrypted with at rest, in Redis and in the mirror file: the AppHost's
+    /// <c>web-keyring-secret</c> parameter. Every web replica needs the same one.
+    /// </summary>
+    [Required, MinLength(32)]
+    public string KeyRingSecret { get; set; } = "";
+
+    /// <summary>A mirror file not written for this long (one of an earlier deployment) is removed when a replica starts.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan MirrorRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a starting replica waits for another one that is creating the first key.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan StartupLockWait { get; set; } = TimeSpan.FromSeconds(20);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using HaSystem.ServiceDefaults.Redis;
 using HaSystem.ServiceDefaults.Resilience;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
 using StackExchange.Redis;
@@ -10,16 +11,20 @@ namespace HaSystem.Web.Identity;
 
 /// <summary>
 /// Keeps each signed-in user's API token on the server: in the <c>state</c> role (so every replica finds it), with a
-/// copy in this replica's memory that is used only while Redis cannot be reached. The cookie holds just the id.
+/// copy in this replica's memory that is used only while Redis cannot be reached. The cookie holds just the id. In
+/// Redis the token is encrypted with Data Protection (whose key ring every replica shares): whoever reads <c>state</c>
+/// does not get bearer tokens to call the API with.
 /// </summary>
 public sealed class ApiTokenStore(
     [FromKeyedServices(RedisRoles.State)] IConnectionMultiplexer redis,
     ResiliencePipelineProvider<string> pipelines,
     IOptions<WebAuthenticationOptions> options,
+    IDataProtectionProvider dataProtection,
     TimeProvider time,
     ILogger<ApiTokenStore> logger)
 {
     private readonly ConcurrentDictionary<string, StoredToken> _copies = new(StringComparer.Ordinal);
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("HaSystem.Web.ApiToken");
 
     /// <summary>Stores a token until it expires and returns the id to put in the cookie.</summary>
     public async Task<string> SaveAsync(string accessToken, DateTimeOffset expiresAt, CancellationToken cancellationToken)
@@ -30,7 +35,7 @@ public sealed class ApiTokenStore(
         try
         {
             await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteAsync(async ct =>
-                await redis.GetDatabase().StringSetAsync(Key(id), accessToken, expiresAt - time.GetUtcNow()).WaitAsync(ct), cancellationToken);
+                await redis.GetDatabase().StringSetAsync(Key(id), _protector.Protect(accessToken), expiresAt - time.GetUtcNow()).WaitAsync(ct), cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
@@ -81,7 +86,19 @@ public sealed class ApiTokenStore(
             return TokenLookup.Missing;
         }
 
-        var stored = new StoredToken(token.Value!, time.GetUtcNow() + (token.Expiry ?? TimeSpan.Zero));
+        string accessToken;
+        try
+        {
+            accessToken = _protector.Unprotect((string)token.Value!);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            // Written under another key ring or changed in Redis: the user signs in again.
+            logger.LogWarning(ex, "A stored API token could not be decrypted; the user is asked to sign in again.");
+            return TokenLookup.Missing;
+        }
+
+        var stored = new StoredToken(accessToken, time.GetUtcNow() + (token.Expiry ?? TimeSpan.Zero));
         Remember(id, stored);
         return TokenLookup.Found(stored.AccessToken);
     }

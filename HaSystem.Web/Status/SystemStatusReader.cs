@@ -28,6 +28,25 @@ public sealed class SystemStatusReader(
         return new SystemStatus(WebReplica(replica, server), await apiInfo, redis, await leader, time.GetUtcNow());
     }
 
+    /// <summary>The anonymous summary: each component up, degraded or down, from the same sources as the full page.</summary>
+    public async Task<StatusSummary> ReadSummaryAsync(CancellationToken cancellationToken)
+    {
+        var readiness = api.GetReadinessAsync(cancellationToken);
+        var leader = ReadLeaderAsync(cancellationToken);
+        List<ComponentState> components = [new("web", ComponentState.Up)];
+        components.Add(new("api", (await readiness).Value?.Status switch
+        {
+            "Healthy" => ComponentState.Up,
+            null => ComponentState.Down,
+            _ => ComponentState.Degraded,
+        }));
+        components.AddRange(RedisRoles.All.Select(ReadRole).Select(role => new ComponentState(
+            $"redis {role.Role}",
+            role.Breaker == "closed" && role.Nodes.Any(n => n.Role == "primary") ? ComponentState.Up : ComponentState.Degraded)));
+        components.Add(new("worker leader", (await leader).Holder is null ? ComponentState.Degraded : ComponentState.Up));
+        return new StatusSummary(components, time.GetUtcNow());
+    }
+
     /// <summary>This replica's identity and its own addresses (what a client uses to reach this replica directly).</summary>
     public static WebReplicaView WebReplica(ReplicaIdentity replica, Microsoft.AspNetCore.Hosting.Server.IServer server) =>
         new(replica.Id, replica.ProcessId, replica.StartedAt, server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? []);

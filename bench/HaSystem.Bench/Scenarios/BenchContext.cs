@@ -23,7 +23,7 @@ public sealed class BenchContext(HaSystemApp system, BenchProfile profile, Actio
 
     public Task<ApiTraffic> ConnectApiAsync() => ApiTraffic.ConnectAsync(System, Api, User, Traffic);
 
-    public async Task<ShopTraffic> SignInToShopAsync() => await ShopTraffic.SignInAsync(System, User, await Api.DemoPasswordAsync(), Traffic);
+    public async Task<ShopTraffic> SignInToShopAsync() => await ShopTraffic.SignInAsync(System, User, await Api.PasswordOfAsync(User), Traffic);
 
     /// <summary>Waits until every resource is running and healthy again, so the next scenario starts from a whole system.</summary>
     public Task WaitForWholeSystemAsync() => System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(3));
