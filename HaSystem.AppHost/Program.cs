@@ -45,12 +45,14 @@ var keyRingSecret = builder.AddParameter("web-keyring-secret", new GenerateParam
 builder.AddProject<Projects.HaSystem_Web>("webfrontend")
     .WithReplicas(2)
     .WithHttpEndpoint()
+    .WithHttps()
     .WithExternalHttpEndpoints()
     .WithRedisRoles(cache, state)
     .WithReference(api)
     .WaitFor(api)
     .WithEnvironment("Web__DataProtection__KeyRingSecret", keyRingSecret)
     .WithDiagnosticsExposure()
-    .WithHttpHealthCheck("/health/ready");
+    // Probed over HTTP: Aspire would pick the HTTPS endpoint, whose development certificate its probe does not trust.
+    .WithHttpHealthCheck("/health/ready", endpointName: "http");
 
 builder.Build().Run();

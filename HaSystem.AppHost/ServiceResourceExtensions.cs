@@ -39,6 +39,22 @@ internal static class ServiceResourceExtensions
     }
 
     /// <summary>
+    /// Serves the web front end over HTTPS as well as HTTP, with the ASP.NET Core development certificate
+    /// (<c>dotnet dev-certs https</c>). Outside Development (or with <c>Web:HttpsRedirect=true</c>) its replicas redirect
+    /// HTTP to the shared HTTPS address and send HSTS.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHttps(this IResourceBuilder<ProjectResource> web)
+    {
+        var builder = web.ApplicationBuilder;
+        var redirect = builder.Configuration.GetValue<bool?>("Web:HttpsRedirect") ?? !builder.Environment.IsDevelopment();
+        web.WithHttpsEndpoint();
+        return web
+            .WithEnvironment("Web__Https__RedirectHttp", redirect ? "true" : "false")
+            // Where a redirect sends the browser: the shared (proxied) HTTPS port, not the replica's own.
+            .WithEnvironment("HTTPS_PORT", web.GetEndpoint("https").Property(EndpointProperty.Port));
+    }
+
+    /// <summary>
     /// Passes every key of the configuration section <paramref name="section"/> to the service as an environment
     /// variable, so a run (or a test) can tune a service without editing it: <c>ApiService:Environment:Catalog__Cache__Duration=00:00:05</c>.
     /// </summary>

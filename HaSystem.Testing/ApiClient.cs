@@ -13,7 +13,7 @@ namespace HaSystem.Testing;
 public sealed class ApiClient
 {
     private readonly HaSystemApp _system;
-    private readonly Dictionary<string, string> _tokens = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new(StringComparer.Ordinal);
 
     public ApiClient(HaSystemApp system) => _system = system;
 
@@ -32,37 +32,34 @@ public sealed class ApiClient
         return await parameter.GetValueAsync(default) ?? throw new InvalidOperationException($"{name} has no value.");
     }
 
-    /// <summary>A bearer token for <c>{role}@{tenant}</c>, or for the <see cref="Operator"/>, cached for the test class.</summary>
-    public async Task<string> TokenAsync(string user)
-    {
-        if (user == Operator)
-        {
-            return await ClientTokenAsync(Operator, "operator-client-secret");
-        }
-
-        if (_tokens.TryGetValue(user, out var cached))
-        {
-            return cached;
-        }
-
-        var token = await IssueAsync("/api/auth/token", new { userName = user, password = await PasswordOfAsync(user) });
-        _tokens[user] = token;
-        return token;
-    }
+    /// <summary>
+    /// A bearer token for <c>{role}@{tenant}</c>, or for the <see cref="Operator"/>, cached for the test class. Callers
+    /// that ask at once share one sign-in: the API counts sign-in attempts per user name before it checks them, so 30
+    /// requests fired together must not become 30 sign-ins.
+    /// </summary>
+    public Task<string> TokenAsync(string user) =>
+        user == Operator
+            ? ClientTokenAsync(Operator, "operator-client-secret")
+            : CachedAsync(user, async () => await IssueAsync("/api/auth/token", new { userName = user, password = await PasswordOfAsync(user) }));
 
     /// <summary>A service token for the worker's client credentials (the <c>worker-client-secret</c> parameter).</summary>
     public Task<string> ServiceTokenAsync() => ClientTokenAsync("worker", "worker-client-secret");
 
-    private async Task<string> ClientTokenAsync(string clientId, string secretParameter)
-    {
-        if (_tokens.TryGetValue($"client:{clientId}", out var cached))
-        {
-            return cached;
-        }
+    private Task<string> ClientTokenAsync(string clientId, string secretParameter) =>
+        CachedAsync($"client:{clientId}", async () => await IssueAsync("/api/auth/service-token", new { clientId, clientSecret = await ParameterValueAsync(secretParameter) }));
 
-        var token = await IssueAsync("/api/auth/service-token", new { clientId, clientSecret = await ParameterValueAsync(secretParameter) });
-        _tokens[$"client:{clientId}"] = token;
-        return token;
+    private async Task<string> CachedAsync(string key, Func<Task<string>> issue)
+    {
+        var pending = _tokens.GetOrAdd(key, _ => new Lazy<Task<string>>(issue));
+        try
+        {
+            return await pending.Value;
+        }
+        catch
+        {
+            _tokens.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(key, pending));
+            throw;
+        }
     }
 
     // A test that proves the sign-in throttle leaves its address throttled for a window: the next sign-in waits it out

@@ -216,10 +216,17 @@ public sealed class HaSystemApp : IAsyncDisposable
             () => Tracker.Describe(0));
 
     /// <summary>A client for the shared (proxied) endpoint of a service; every request opens a new connection so requests spread over the replicas.</summary>
-    public HttpClient CreateSpreadingClient(string service, TimeSpan? timeout = null)
+    /// <param name="endpoint"><c>http</c>, or <c>https</c> (the web front end), whose development certificate the client accepts.</param>
+    public HttpClient CreateSpreadingClient(string service, TimeSpan? timeout = null, string endpoint = "http")
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
-        var client = new HttpClient(handler) { BaseAddress = App.GetEndpoint(service, "http"), Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        if (endpoint == "https")
+        {
+            // The ASP.NET Core development certificate is self-signed: a test trusts it as a developer's browser does.
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = OnLoopback(App.GetEndpoint(service, endpoint)), Timeout = timeout ?? TimeSpan.FromSeconds(5) };
         client.DefaultRequestHeaders.ConnectionClose = true;
         return client;
     }
@@ -236,7 +243,7 @@ public sealed class HaSystemApp : IAsyncDisposable
     public Task<IReadOnlyDictionary<string, Uri>> DiscoverWebReplicasAsync(TimeSpan timeout) => DiscoverReplicasAsync("webfrontend", "/replica", timeout);
 
     /// <summary>The shared (proxied) address of a service, with 127.0.0.1 as the host, as the replicas' own addresses get.</summary>
-    public Uri SharedEndpoint(string service) => OnLoopback(App.GetEndpoint(service, "http"));
+    public Uri SharedEndpoint(string service, string endpoint = "http") => OnLoopback(App.GetEndpoint(service, endpoint));
 
     private async Task<IReadOnlyDictionary<string, Uri>> DiscoverReplicasAsync(string service, string path, TimeSpan timeout, string? bearerToken = null)
     {

@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.ServeStaticAssetsFromBuildOutput();
 builder.AddServiceDefaults();
+builder.AddHttpsPolicy();
 builder.AddRedisRoles();
 builder.AddDistributedLocks();
 builder.AddSharedKeyRing();
@@ -27,6 +28,7 @@ var app = builder.Build();
 await app.InitializeSharedKeyRingAsync();
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseHttpsPolicy();
 app.UseStatusCodePagesWithReExecute("/status-code/{0}");
 app.UseRedisSessions();
 app.UseAuthentication();

@@ -46,10 +46,11 @@ public sealed class Chromium : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh browser profile (its own cookies), with a deadline on every action and navigation.</summary>
+    /// <summary>A fresh browser profile (its own cookies), with a deadline on every action and navigation; the development certificate is accepted.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // The shop is browsed over HTTPS with the ASP.NET Core development certificate, which is self-signed.
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, IgnoreHTTPSErrors = true });
         context.SetDefaultTimeout(20_000);
         context.SetDefaultNavigationTimeout(30_000);
         return await context.NewPageAsync();

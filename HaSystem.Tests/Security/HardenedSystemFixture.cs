@@ -1,7 +1,8 @@
 namespace HaSystem.Tests.Security;
 
 /// <summary>
-/// The system as it runs outside Development: diagnostics closed to anonymous callers, chaos off (not asked for). The
+/// The system as it runs outside Development: diagnostics closed to anonymous callers, HTTP redirected to HTTPS with
+/// HSTS, chaos off (not asked for). The
 /// sign-in throttle's window is shortened to 5 s so that a test that trips it does not hold the next one for a minute.
 /// </summary>
 public sealed class HardenedSystemFixture : IAsyncLifetime
@@ -23,6 +24,7 @@ public sealed class HardenedSystemFixture : IAsyncLifetime
     {
         _system = await HaSystemApp.StartAsync(
             "Diagnostics:Anonymous=false",
+            "Web:HttpsRedirect=true",
             $"ApiService:Environment:SignIn__Throttle__Window={ThrottleWindow:c}",
             $"ApiService:Environment:SignIn__Throttle__PerUserName={PerUserName}",
             $"ApiService:Environment:SignIn__Throttle__PerClientAddress={PerClientAddress}");

@@ -61,7 +61,7 @@ public sealed class HardenedSystemTests(HardenedSystemFixture fixture, ITestOutp
     [Fact(Timeout = 120_000)]
     public async Task The_anonymous_status_page_shows_only_the_state_of_each_component()
     {
-        using var web = System.CreateSpreadingClient("webfrontend", TimeSpan.FromSeconds(10));
+        using var web = System.CreateSpreadingClient("webfrontend", TimeSpan.FromSeconds(10), "https");
         var html = await Poll.UntilAsync("a status page with every component up", TimeSpan.FromSeconds(60), async ct =>
         {
             var page = await web.GetStringAsync("/status", ct);
@@ -79,6 +79,33 @@ public sealed class HardenedSystemTests(HardenedSystemFixture fixture, ITestOutp
         {
             Assert.DoesNotContain(leak, html, StringComparison.Ordinal);
         }
+    }
+
+    // Guards finding 10: the shop was served over HTTP only. Outside Development plain HTTP is redirected to the shared
+    // HTTPS address and HTTPS answers carry HSTS; health probes stay on HTTP, where load balancers ask.
+    [Fact(Timeout = 60_000)]
+    public async Task Http_is_redirected_to_https_with_hsts_and_probes_stay_on_http()
+    {
+        var httpsAddress = System.SharedEndpoint("webfrontend", "https");
+        using var plain = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = System.SharedEndpoint("webfrontend"), Timeout = TimeSpan.FromSeconds(10) };
+        using (var redirect = await plain.GetAsync("/catalog?page=2"))
+        {
+            Assert.True(redirect.StatusCode is HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect or HttpStatusCode.Redirect, $"{(int)redirect.StatusCode}");
+            Assert.Equal(new Uri(httpsAddress, "/catalog?page=2").ToString(), new UriBuilder(redirect.Headers.Location!) { Host = "127.0.0.1" }.Uri.ToString());
+        }
+
+        using (var probe = await plain.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        }
+
+        // HSTS is never sent for a loopback name (a developer's browser would pin it); a real host name gets it.
+        using var secure = System.CreateSpreadingClient("webfrontend", TimeSpan.FromSeconds(10), "https");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sign-in");
+        request.Headers.Host = "shop.example";
+        using var page = await secure.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("max-age=31536000", string.Join(",", page.Headers.GetValues("Strict-Transport-Security")), StringComparison.Ordinal);
     }
 
     // Guards finding 4: chaos was on under `dotnet run` and open to any tenant's admin. Unless asked for, it is not
@@ -181,13 +208,18 @@ public sealed class HardenedSystemTests(HardenedSystemFixture fixture, ITestOutp
         var signingKey = await Api.ParameterValueAsync("jwt-signing-key");
         var attack = new HostileRequests(seed: 20261202, signingKey);
         var targets = fixture.ApiReplicas.Values.Select(a => (Service: "api", Address: a))
-            .Append(("web", System.SharedEndpoint("webfrontend"))).ToArray();
+            .Append(("web", System.SharedEndpoint("webfrontend")))
+            .Append(("web", System.SharedEndpoint("webfrontend", "https"))).ToArray();
         var clock = Stopwatch.StartNew();
         var results = await attack.SendAsync(5000, targets, concurrency: 16, source: IPAddress.Parse("127.0.0.41"));
         output.WriteLine($"{results.Count} requests in {clock.Elapsed.TotalSeconds:0.0} s: " +
             string.Join(" ", results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
 
         var serverErrors = results.Where(r => r.Status >= 500 || r.Status == 0).OrderByDescending(r => r.Status).ToList();
+        Measurements.Record(output, "security.attack.requests", results.Count, "requests");
+        Measurements.Record(output, "security.attack.forged_tokens", results.Count(r => r.ForgedToken), "requests");
+        Measurements.Record(output, "security.attack.answers_5xx_or_none", serverErrors.Count, "requests");
+        Measurements.Record(output, "security.attack.seconds", clock.Elapsed.TotalSeconds, "s");
         Assert.True(serverErrors.Count == 0, "5xx or no answer:\n" + string.Join("\n", serverErrors.Take(20).Select(r => r.ToString())));
         var accepted = results.Where(r => r.ForgedToken && r.Service == "api" && !IsAnonymousEndpoint(r.Request.Uri) && r.Status is (>= 200 and < 300) or 403).ToList();
         Assert.True(accepted.Count == 0, "forged tokens accepted:\n" + string.Join("\n", accepted.Take(20).Select(r => r.ToString())));

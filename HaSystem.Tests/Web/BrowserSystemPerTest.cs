@@ -29,7 +29,7 @@ public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPer
     /// <summary>A user signed in through the shared address, with one of each of <paramref name="products"/> in the cart.</summary>
     protected async Task<Shopper> SignedInShopperWithCartAsync(string user, params long[] products)
     {
-        var shopper = new Shopper(await _chromium!.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend") };
+        var shopper = new Shopper(await _chromium!.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend", "https") };
         await shopper.SignInAsync(user, await Api.PasswordOfAsync(user));
         foreach (var product in products)
         {

@@ -11,7 +11,7 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
     private HaSystemApp System => fixture.System;
 
     private async Task<Shopper> NewShopperAsync() =>
-        new(await fixture.Chromium.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend") };
+        new(await fixture.Chromium.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend", "https") };
 
     // Guards finding 9: the users' API tokens and the Data Protection key ring (which decrypts every cookie) were
     // stored in plain text in `state`. Whoever reads `state` now finds neither a bearer token nor a key.
@@ -42,6 +42,24 @@ public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper outpu
             Assert.Contains("encryptedWithSecret", key, StringComparison.Ordinal);
             Assert.DoesNotContain("<masterKey", key, StringComparison.Ordinal);
         });
+        await shopper.Page.Context.CloseAsync();
+    }
+
+    // Guards finding 10: the shop is browsed over HTTPS, and every cookie it sets there (sign-in, session,
+    // antiforgery) is Secure and HttpOnly, so it is never sent over plain HTTP nor read by a script.
+    [Fact(Timeout = 300_000)]
+    public async Task Over_https_every_cookie_is_secure_and_http_only()
+    {
+        var shopper = await NewShopperAsync();
+        Assert.Equal("https", shopper.BaseAddress.Scheme);
+        await shopper.GoToAsync("/");
+        await shopper.SignInAsync("user@acme", await fixture.Api.PasswordOfAsync("user@acme"));
+        await shopper.GoToAsync("/products/3");
+        await shopper.Page.GetByTestId("add-to-cart").ClickAsync();
+        var cookies = await shopper.Page.Context.CookiesAsync();
+        output.WriteLine(string.Join(", ", cookies.Select(c => $"{c.Name} secure={c.Secure} httpOnly={c.HttpOnly}")));
+        Assert.True(cookies.Count >= 2, "Expected at least the sign-in and session cookies.");
+        Assert.All(cookies, c => Assert.True(c.Secure && c.HttpOnly, $"{c.Name}: secure={c.Secure}, httpOnly={c.HttpOnly}"));
         await shopper.Page.Context.CloseAsync();
     }
 
