@@ -20,10 +20,21 @@ public static partial class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler(options =>
+            {
+                // A 429 is an answer, not a fault: retried, it spends the caller's budget again (the API counts sign-in
+                // attempts before it checks them) and waits out a Retry-After past the request's timeout; counted, it
+                // would open the breaker in front of every user of the replica.
+                options.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientFault(args.Outcome));
+                options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientFault(args.Outcome));
+            });
             http.AddServiceDiscovery();
         });
 
         return builder;
     }
+
+    private static bool IsTransientFault(Polly.Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests
+        && Microsoft.Extensions.Http.Resilience.HttpClientResiliencePredicates.IsTransient(outcome);
 }

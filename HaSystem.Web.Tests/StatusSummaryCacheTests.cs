@@ -12,13 +12,19 @@ public sealed class StatusSummaryCacheTests
         var time = new ManualTime();
         var cache = new StatusSummaryCache(time);
         var reads = 0;
-        Task<StatusSummary> Read(CancellationToken _)
+        var slowRead = new TaskCompletionSource();
+        async Task<StatusSummary> Read(CancellationToken _)
         {
             Interlocked.Increment(ref reads);
-            return Task.FromResult(new StatusSummary([new ComponentState("web", ComponentState.Up)], time.GetUtcNow()));
+            await slowRead.Task; // every view arrives while the first read is still running
+            return new StatusSummary([new ComponentState("web", ComponentState.Up)], time.GetUtcNow());
         }
 
-        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => cache.GetAsync(Read, CancellationToken.None)));
+        var views = Enumerable.Range(0, 50).Select(_ => Task.Run(() => cache.GetAsync(Read, CancellationToken.None))).ToList();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref reads) > 0, TimeSpan.FromSeconds(5)), "No view started a read.");
+        slowRead.SetResult();
+        await Task.WhenAll(views);
+        Assert.Equal(1, reads);
         time.Advance(TimeSpan.FromMilliseconds(900));
         await cache.GetAsync(Read, CancellationToken.None);
         Assert.Equal(1, reads);

@@ -13,9 +13,9 @@ public static class Utf8JsonBodies
     {
         if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
             && type.MediaType.Value?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
-            && type.Charset.HasValue
-            && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            && !type.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            && HeaderUtilities.RemoveQuotes(type.Charset) is { HasValue: true } charset
+            && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
         {
             await Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported charset",
                 detail: "JSON bodies must be UTF-8.").ExecuteAsync(context);

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using HaSystem.ApiService.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,17 +15,14 @@ public static class ServiceTokenApi
         return app;
     }
 
-    public static async Task<Results<Ok<IssuedToken>, ProblemHttpResult>> IssueServiceToken(
-        ServiceTokenRequest request, IOptions<ServiceClientOptions> clients, TokenIssuer issuer, SignInThrottle throttle,
-        ApiTelemetry telemetry, HttpContext context, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not throttled like the users' sign-in: a client secret has 40 random characters (nothing to guess) and its check
+    /// is one SHA-256 (no CPU to burn), while a shared count would let anyone who can reach the sign-in form lock the
+    /// worker out of its token.
+    /// </remarks>
+    public static Results<Ok<IssuedToken>, ProblemHttpResult> IssueServiceToken(
+        ServiceTokenRequest request, IOptions<ServiceClientOptions> clients, TokenIssuer issuer)
     {
-        // The same limits as the users' sign-in, under the client id: the operator's secret opens every tenant.
-        var attempt = await throttle.AttemptAsync($"client:{request.ClientId}", context.Connection.RemoteIpAddress, cancellationToken);
-        if (!attempt.Allowed)
-        {
-            return AuthApi.TooManyAttempts(attempt, telemetry, context);
-        }
-
         var known = clients.Value.Clients.TryGetValue(request.ClientId, out var secret);
         // Compare in constant time, and against something even for an unknown client, so timing reveals nothing.
         var matches = CryptographicOperations.FixedTimeEquals(
@@ -37,7 +33,6 @@ public static class ServiceTokenApi
                 detail: "The client id or the client secret is wrong.");
         }
 
-        await throttle.SucceededAsync(attempt, cancellationToken);
         return TypedResults.Ok(issuer.IssueService(request.ClientId));
     }
 }

@@ -16,7 +16,8 @@ namespace HaSystem.ApiService.Identity;
 /// Counts sign-in attempts per user name and per client address in fixed windows, in the <c>state</c> role so that
 /// every replica shares one count. An attempt is counted before its password is hashed, so a burst cannot run more
 /// hashes than the limit allows, and given back when it succeeds. When Redis cannot be reached the count falls back to
-/// this replica's memory, bounded in size, so that a Redis outage neither opens the door nor locks users out.
+/// this replica's memory, bounded in size (while it is full, new names are refused), so that a Redis outage neither
+/// opens the door nor locks users out; the limits then hold per replica.
 /// </summary>
 public sealed class SignInThrottle(
     [FromKeyedServices(RedisRoles.State)] IConnectionMultiplexer state,
@@ -28,11 +29,13 @@ public sealed class SignInThrottle(
     /// <summary>The key layout in <c>state</c>: <c>signin:{kind}:{hash}</c>; hashed so a hostile user name is never part of a key.</summary>
     public const string KeyPrefix = "signin:";
 
-    // INCR each key, starting its window on the first attempt; returns per key the count and the time left.
+    // INCR the address, then (only while the address is within its limit, so that refused requests create no keys)
+    // the user name, each starting its window on its first attempt; returns per key the count and the time left.
     private static readonly LuaScript Count = LuaScript.Prepare(
-        "local n = redis.call('INCR', @user) if n == 1 then redis.call('PEXPIRE', @user, @window) end " +
         "local a = redis.call('INCR', @address) if a == 1 then redis.call('PEXPIRE', @address, @window) end " +
-        "return { n, redis.call('PTTL', @user), a, redis.call('PTTL', @address) }");
+        "local n = 0 local nt = 0 " +
+        "if a <= tonumber(@addressLimit) then n = redis.call('INCR', @user) if n == 1 then redis.call('PEXPIRE', @user, @window) end nt = redis.call('PTTL', @user) end " +
+        "return { n, nt, a, redis.call('PTTL', @address) }");
 
     // Gives a successful attempt back, without bringing a key back to life once its window has ended.
     private static readonly LuaScript GiveBack = LuaScript.Prepare(
@@ -52,15 +55,18 @@ public sealed class SignInThrottle(
         try
         {
             var result = await _redis.ExecuteAsync(async token => (RedisResult[])(await state.GetDatabase()
-                .ScriptEvaluateAsync(Count, new { user = (RedisKey)keys.User, address = (RedisKey)keys.Address, window = (long)settings.Window.TotalMilliseconds })
+                .ScriptEvaluateAsync(Count, new
+                {
+                    user = (RedisKey)keys.User, address = (RedisKey)keys.Address, window = (long)settings.Window.TotalMilliseconds, addressLimit = settings.PerClientAddress,
+                })
                 .WaitAsync(token))!, cancellationToken);
             return Decide(keys, (long)result[0], Ttl(result[1]), (long)result[2], Ttl(result[3]), shared: true);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
             telemetry.RateLimitFallbacks.Add(1);
-            var (users, userLeft) = CountLocally(keys.User, +1);
             var (addresses, addressLeft) = CountLocally(keys.Address, +1);
+            var (users, userLeft) = addresses <= settings.PerClientAddress ? CountLocally(keys.User, +1) : (0, TimeSpan.Zero);
             return Decide(keys, users, userLeft, addresses, addressLeft, shared: false);
         }
     }
@@ -119,6 +125,11 @@ public sealed class SignInThrottle(
 
                 window = new LocalWindow { EndsAt = now + options.Value.Window };
                 _local.Set(key, window, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = window.EndsAt });
+                if (!_local.TryGetValue(key, out _))
+                {
+                    // Full (a flood of invented names): a count that cannot be kept must not start again at 1.
+                    return (long.MaxValue, options.Value.Window);
+                }
             }
 
             window.Count = Math.Max(0, window.Count + delta);

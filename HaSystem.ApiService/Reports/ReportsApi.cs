@@ -40,7 +40,7 @@ public static class ReportsApi
                 detail: "A period starts at a multiple of its length and can be reported once it is over.");
         }
 
-        await lease.EnsureCurrentAsync(input.FencingToken, cancellationToken);
+        await lease.EnsureCurrentAsync(input.FencingToken, input.ProducedBy, cancellationToken);
         var report = await store.ProduceAsync(input, cancellationToken);
         return TypedResults.Created($"/api/reports?tenant={report.Tenant}&period={report.PeriodStart}", report);
     }

@@ -13,5 +13,8 @@ public static class DiagnosticsExposure
     public const string AnonymousKey = "Diagnostics:Anonymous";
 
     public static bool DiagnosticsAreAnonymous(this IHostApplicationBuilder builder) =>
-        builder.Configuration.GetValue<bool?>(AnonymousKey) ?? builder.Environment.IsDevelopment();
+        AreAnonymous(builder.Configuration, builder.Environment);
+
+    public static bool AreAnonymous(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration.GetValue<bool?>(AnonymousKey) ?? environment.IsDevelopment();
 }

@@ -2,13 +2,15 @@ using System.Text.Json;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace HaSystem.ServiceDefaults.Health;
 
 /// <summary>
 /// Writes a health report as JSON: overall status, the replica that answered, and per check its status,
-/// description, duration and data. Exceptions are reduced to their type: their messages can carry endpoints
+/// description, duration and data; only the overall status where diagnostics are closed (<see cref="DiagnosticsExposure"/>). Exceptions are reduced to their type: their messages can carry endpoints
 /// and configuration that do not belong in a public response.
 /// </summary>
 public static class HealthReportWriter
@@ -17,7 +19,16 @@ public static class HealthReportWriter
 
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
-        var replica = context.RequestServices.GetService<ReplicaIdentity>();
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var services = context.RequestServices;
+        if (!DiagnosticsExposure.AreAnonymous(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()))
+        {
+            // Where diagnostics are closed, an anonymous probe learns only the overall state: the entries name the
+            // replica, the Redis primaries' addresses and what is failing, which is where an attacker would aim.
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }, JsonOptions));
+        }
+
+        var replica = services.GetService<ReplicaIdentity>();
         var body = new
         {
             status = report.Status.ToString(),
@@ -35,7 +46,6 @@ public static class HealthReportWriter
                 }),
         };
 
-        context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions));
     }
 }

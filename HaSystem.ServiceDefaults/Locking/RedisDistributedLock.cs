@@ -146,8 +146,9 @@ public sealed partial class RedisDistributedLock(
     {
         var keys = LockScripts.KeysOf(key);
         var batch = state.GetDatabase().CreateBatch();
-        var hash = batch.HashGetAllAsync(keys[2]);
-        var pttl = batch.KeyTimeToLiveAsync(keys[0]);
+        // From the primary only, as the lock scripts run: a replica's copy may lag a hand-over, and the API decides writes on it.
+        var hash = batch.HashGetAllAsync(keys[2], CommandFlags.DemandMaster);
+        var pttl = batch.KeyTimeToLiveAsync(keys[0], CommandFlags.DemandMaster);
         batch.Execute();
         var fields = await hash.WaitAsync(attemptTimeout, cancellationToken);
         var ttl = await pttl.WaitAsync(attemptTimeout, cancellationToken);

@@ -10,7 +10,8 @@ namespace HaSystem.Tests.Security;
 public sealed class ForgedFencingTokenTests(RunningSystemFixture fixture)
 {
     // Guards finding 6: a service token holder could post FencingToken = long.MaxValue, which moved the fence past
-    // every real leader's token and stopped all reports for good. Now it is refused (409) and reports carry on.
+    // every real leader's token and stopped all reports for good; or post the current token first, so that the fence
+    // refused the real leader. Now each is refused (409) and reports carry on.
     [Fact(Timeout = 120_000)]
     public async Task A_forged_fencing_token_is_refused_and_the_leader_keeps_reporting()
     {
@@ -18,7 +19,11 @@ public sealed class ForgedFencingTokenTests(RunningSystemFixture fixture)
         var proxy = api.ProxyAddress;
         var before = await LastPeriodAsync(proxy, "acme");
         var forgedPeriod = (DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeSeconds() / 10) * 10;
-        foreach (var token in new[] { long.MaxValue, 1L })
+
+        // The current token is no secret (any caller may read who leads): posted by someone else, it is refused too.
+        using var leader = await SendAsServiceAsync(proxy, HttpMethod.Get, "/api/coordination/leader", null);
+        var current = (await ApiClient.BodyAsync(leader)).GetProperty("fencingToken").GetInt64();
+        foreach (var token in new[] { long.MaxValue, 1L, current })
         {
             using var forged = await SendAsServiceAsync(proxy, HttpMethod.Post, "/api/reports", JsonContent.Create(new
             {

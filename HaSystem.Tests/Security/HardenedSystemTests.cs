@@ -54,6 +54,13 @@ public sealed class HardenedSystemTests(HardenedSystemFixture fixture, ITestOutp
         {
             Assert.Equal(HttpStatusCode.NotFound, replicaCard.StatusCode);
         }
+
+        // The health endpoints answer anyone, with the overall state only: no replica, no Redis address, no reasons.
+        foreach (var health in new[] { new Uri(replica, "/health"), new Uri(replica, "/health/ready"), new Uri(web.BaseAddress!, "/health") })
+        {
+            var body = await web.GetStringAsync(health);
+            Assert.Equal(["status"], JsonDocument.Parse(body).RootElement.EnumerateObject().Select(p => p.Name));
+        }
     }
 
     // Guards finding 3 on the web: the anonymous status page showed pids, direct addresses, Redis nodes and the
@@ -195,7 +202,7 @@ public sealed class HardenedSystemTests(HardenedSystemFixture fixture, ITestOutp
         Assert.All(statuses, s => Assert.True(s is 401 or 429, $"status {s}"));
         Assert.Equal(HardenedSystemFixture.PerClientAddress, statuses.Count(s => s == 401));
 
-        using var fine = await other.PostAsJsonAsync(new Uri(replicas[0], "/api/auth/token"), new { userName = "admin@acme", password = await Api.PasswordOfAsync("admin@acme") });
+        using var fine = await other.PostAsJsonAsync(new Uri(replicas[0], "/api/auth/token"), new { userName = "admin@globex", password = await Api.PasswordOfAsync("admin@globex") });
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
     }
 

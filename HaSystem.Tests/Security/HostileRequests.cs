@@ -148,7 +148,7 @@ public sealed class HostileRequests(int seed, string signingKey)
         2 => (Encoding.UTF8.GetBytes(new string('[', 5000) + new string(']', 5000)), "application/json"),
         3 => (Encoding.UTF8.GetBytes("{\"items\":[{\"productId\":-1,\"quantity\":2147483647}],\"databaseFailing\":true,\"fencingToken\":9223372036854775807}"), "application/json"),
         4 => (RandomNumberGenerator.GetBytes(_random.Next(1, 4096)), Pick(["application/json", "application/octet-stream", "text/plain", "multipart/form-data; boundary=x"])),
-        5 => (Encoding.UTF8.GetBytes("{\"userName\":\"admin@acme\",\"password\":\"" + RandomText(20) + "\"}"), "application/json"),
+        5 => (Encoding.UTF8.GetBytes("{\"userName\":\"" + Pick(["ghost@acme", "root@globex", "admin@acme.evil", "' OR 1=1 --"]) + "\",\"password\":\"" + RandomText(20) + "\"}"), "application/json"),
         6 => (Encoding.UTF8.GetBytes("productId=1&quantity=-5&__RequestVerificationToken=" + RandomText(30)), "application/x-www-form-urlencoded"),
         7 => (Encoding.UTF8.GetBytes("{\"name\":\"" + new string('x', 300_000) + "\",\"price\":1e400,\"stock\":\"NaN\"}"), "application/json"),
         _ => (Encoding.UTF8.GetBytes("{\"clientId\":\"operator\",\"clientSecret\":\"" + RandomText(40) + "\"}"), "application/json; charset=utf-7"),

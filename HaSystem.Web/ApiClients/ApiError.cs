@@ -39,7 +39,7 @@ public sealed record ApiError(ApiErrorKind Kind, string Message, string? Problem
         HttpStatusCode.Conflict => new(ApiErrorKind.Conflict, problem?.Detail ?? "That conflicts with a change made meanwhile. Please try again.", problem?.Type),
         HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity =>
             new(ApiErrorKind.Invalid, problem?.ValidationSummary() ?? problem?.Detail ?? "That request is not valid.", problem?.Type),
-        HttpStatusCode.TooManyRequests => new(ApiErrorKind.TooManyRequests, "Too many requests from your organisation right now. Please wait a moment.", problem?.Type),
+        HttpStatusCode.TooManyRequests => new(ApiErrorKind.TooManyRequests, problem?.Detail ?? "Too many requests right now. Please wait a moment.", problem?.Type),
         _ => new(ApiErrorKind.Unavailable, "The service is temporarily unavailable. Please try again in a moment.", problem?.Type),
     };
 }
