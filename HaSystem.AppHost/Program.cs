@@ -1,22 +1,33 @@
+using HaSystem.Coordination.Redis;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Redis: one set of Sentinels monitoring two groups with opposite memory policies (see docs/ARCHITECTURE.md).
-var redisPassword = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-
-var sentinels = builder.AddRedisSentinels("sentinel", redisPassword);
+var sentinels = builder.AddRedisSentinels("sentinel", builder.AddGeneratedSecret("redis-admin-password", minLength: 32));
 var cache = sentinels.AddMonitoredGroup("cache", replicas: 1).WithEvictingCache(sentinels.Resource.Options.CacheMaxMemory);
 var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence(sentinels.Resource.Options.StateMaxMemory).WithWritesConfirmedByReplicas(1, maxLag: TimeSpan.FromSeconds(3));
 
+// Each service reaches Redis as a user of its own, limited to its own keys (README, "Security model").
+var apiRedisUser = sentinels.AddUser("apiservice", builder.AddGeneratedSecret("redis-apiservice-password", minLength: 32))
+    .WithKeys(cache, RedisKeyspace.Catalog, RedisKeyspace.Probes).WithChannels(cache, RedisKeyspace.CatalogBackplane)
+    .WithKeys(state, RedisKeyspace.Locks, RedisKeyspace.TenantRateLimits, RedisKeyspace.SignInAttempts, RedisKeyspace.Probes)
+    .WithReadOnlyKeys(state, RedisKeyspace.Leases);
+var workerRedisUser = sentinels.AddUser("worker", builder.AddGeneratedSecret("redis-worker-password", minLength: 32))
+    .WithKeys(state, RedisKeyspace.Leases, RedisKeyspace.WorkerHeartbeats);
+var webRedisUser = sentinels.AddUser("webfrontend", builder.AddGeneratedSecret("redis-webfrontend-password", minLength: 32))
+    .WithKeys(state, RedisKeyspace.Web)
+    .WithReadOnlyKeys(state, RedisKeyspace.Leases);
+
 // The API owns the catalog database and issues the tokens every other call needs.
 var catalog = builder.AddSqliteDatabase("catalog");
-var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true);
-var workerSecret = builder.AddParameter("worker-client-secret", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
-var operatorSecret = builder.AddParameter("operator-client-secret", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
+var jwtSigningKey = builder.AddGeneratedSecret("jwt-signing-key", minLength: 64);
+var workerSecret = builder.AddGeneratedSecret("worker-client-secret", minLength: 40);
+var operatorSecret = builder.AddGeneratedSecret("operator-client-secret", minLength: 40);
 
 var api = builder.AddProject<Projects.HaSystem_ApiService>("apiservice")
     .WithReplicas(3)
     .WithHttpEndpoint()
-    .WithRedisRoles(cache, state)
+    .WithRedisRoles(apiRedisUser, cache, state)
     .WithReference(catalog)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithDemoUserPasswords()
@@ -31,23 +42,23 @@ var api = builder.AddProject<Projects.HaSystem_ApiService>("apiservice")
 builder.AddProject<Projects.HaSystem_Worker>("worker")
     .WithReplicas(2)
     .WithHttpEndpoint()
-    .WithRedisRoles(cache, state)
+    .WithRedisRoles(workerRedisUser, cache, state)
     .WithReference(api)
     .WithEnvironment("Api__ClientSecret", workerSecret)
-    .WithLeaderLease(state, "leader:worker")
+    .WithLeaderLease(state, RedisKeyspace.WorkerLease)
     .WithDiagnosticsExposure()
     .WithConfiguredEnvironment("Worker:Environment")
     .WithHttpHealthCheck("/health/ready");
 
 // The web replicas share one Data Protection key ring in `state`, encrypted at rest with this secret.
-var keyRingSecret = builder.AddParameter("web-keyring-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+var keyRingSecret = builder.AddGeneratedSecret("web-keyring-secret", minLength: 48);
 
 builder.AddProject<Projects.HaSystem_Web>("webfrontend")
     .WithReplicas(2)
     .WithHttpEndpoint()
     .WithHttps()
     .WithExternalHttpEndpoints()
-    .WithRedisRoles(cache, state)
+    .WithRedisRoles(webRedisUser, cache, state)
     .WithReference(api)
     .WaitFor(api)
     .WithEnvironment("Web__DataProtection__KeyRingSecret", keyRingSecret)

@@ -8,17 +8,17 @@ namespace Aspire.Hosting;
 internal static class ServiceResourceExtensions
 {
     /// <summary>
-    /// Gives the service the Sentinel connection string of each group (<c>ConnectionStrings__{group}</c>) and the
-    /// number of replicas the group is meant to have (<c>Redis__Topology__{group}__Replicas</c>, so the service's health
-    /// check reports the loss of one), and holds its first start until every group has an elected primary and
-    /// Sentinels ready to fail over.
+    /// Gives the service the Sentinel connection string of each group as its own Redis <paramref name="user"/>
+    /// (<c>ConnectionStrings__{group}</c>) and the number of replicas the group is meant to have
+    /// (<c>Redis__Topology__{group}__Replicas</c>, so the service's health check reports the loss of one), and holds its
+    /// first start until every group has an elected primary and Sentinels ready to fail over.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithRedisRoles(
-        this IResourceBuilder<ProjectResource> service, params IResourceBuilder<RedisMonitoredGroupResource>[] groups)
+        this IResourceBuilder<ProjectResource> service, RedisUser user, params IResourceBuilder<RedisMonitoredGroupResource>[] groups)
     {
         foreach (var group in groups)
         {
-            service.WithReference(group)
+            service.WithReference(group, user)
                 .WithEnvironment($"Redis__Topology__{group.Resource.Name}__Replicas", (group.Resource.Nodes.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WaitForFirstElection(group);
         }

@@ -22,9 +22,11 @@ done
 [ -n "$run" ] || { echo "No running AppHost found: start one with 'dotnet run --project HaSystem.AppHost'." >&2; exit 1; }
 
 conf_value() { sed -n "s/^$2 \"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "$run/$1" | head -1; }
-password=$(conf_value state-0/redis.conf requirepass)
+# The drill acts as the Sentinels' own Redis user: on the nodes it may read ROLE and INFO, no data; the administrator's
+# password is never written to disk in clear.
+password=$(conf_value sentinel-0/sentinel.conf "sentinel sentinel-pass")
 sentinel_port=$(conf_value sentinel-0/sentinel.conf port)
-cli() { REDISCLI_AUTH="$password" redis-cli --no-auth-warning -h 127.0.0.1 -p "$@"; }
+cli() { REDISCLI_AUTH="$password" redis-cli --user sentinel --no-auth-warning -h 127.0.0.1 -p "$@"; }
 pid_on() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
 now_ms() { date +%s%3N; }
 sentinel_primary_port() { cli "$sentinel_port" SENTINEL get-master-addr-by-name state | sed -n 2p; }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using HaSystem.ServiceDefaults.Resilience;
 using Polly.Registry;
 using StackExchange.Redis;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Apis;
 
@@ -39,7 +40,7 @@ public static class RedisProbeApi
         try
         {
             await pipelines.For(role, RedisCaller.Diagnostics).ExecuteAsync(async ct =>
-                await multiplexer.GetDatabase().StringSetAsync($"probe:{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl).WaitAsync(ct));
+                await multiplexer.GetDatabase().StringSetAsync($"{RedisKeyspace.Probes}{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl).WaitAsync(ct));
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
             return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));
         }

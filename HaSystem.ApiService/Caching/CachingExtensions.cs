@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Caching;
 
@@ -39,6 +40,9 @@ public static class CachingExtensions
                 options.DistributedCacheErrorsLogLevel = LogLevel.Debug;
                 options.BackplaneErrorsLogLevel = LogLevel.Debug;
 
+                // The API's Redis user may only use the channels granted to it.
+                options.BackplaneChannelPrefix = RedisKeyspace.CatalogBackplane + "backplane";
+
                 var settings = sp.GetRequiredService<IOptions<CatalogCacheOptions>>().Value;
                 var entry = options.DefaultEntryOptions;
                 entry.Duration = settings.Duration;
@@ -60,7 +64,7 @@ public static class CachingExtensions
             })
             .WithMemoryCache(sp => sp.GetRequiredService<CatalogMemoryCache>().Cache)
             .WithSystemTextJsonSerializer()
-            .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = cacheRole(sp), InstanceName = "catalog:" }))
+            .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = cacheRole(sp), InstanceName = RedisKeyspace.Catalog }))
             .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = cacheRole(sp) }, sp.GetService<ILogger<RedisBackplane>>()));
 
         builder.Services.AddSingleton<CacheStatistics>();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using StackExchange.Redis;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Identity;
 
@@ -27,7 +28,7 @@ public sealed class SignInThrottle(
     ApiTelemetry telemetry)
 {
     /// <summary>The key layout in <c>state</c>: <c>signin:{kind}:{hash}</c>; hashed so a hostile user name is never part of a key.</summary>
-    public const string KeyPrefix = "signin:";
+    public const string KeyPrefix = RedisKeyspace.SignInAttempts;
 
     // INCR the address, then (only while the address is within its limit, so that refused requests create no keys)
     // the user name, each starting its window on its first attempt; returns per key the count and the time left.

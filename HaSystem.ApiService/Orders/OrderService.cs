@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Orders;
 
@@ -39,7 +40,7 @@ public sealed class OrderService(
     public const int Pending = 0;
 
     /// <summary>The lock of one user's key: keys belong to the user who sends them, as the stored orders do.</summary>
-    public static string LockKey(TenantId tenant, string placedBy, IdempotencyKey key) => $"lock:order:{tenant}:{placedBy}:{key}";
+    public static string LockKey(TenantId tenant, string placedBy, IdempotencyKey key) => $"{RedisKeyspace.Locks}order:{tenant}:{placedBy}:{key}";
 
     public static string PaymentReference(IdempotencyKey key) => $"order:{key}";
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using StackExchange.Redis;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.RateLimiting;
 
@@ -37,7 +38,7 @@ public sealed class TenantRateLimiter(
         try
         {
             var result = await _redis.ExecuteAsync(async token => (RedisResult[])(await state.GetDatabase()
-                .ScriptEvaluateAsync(Script, new { key = (RedisKey)$"tenant:{tenant}:ratelimit", window = (long)settings.Window.TotalMilliseconds })
+                .ScriptEvaluateAsync(Script, new { key = (RedisKey)$"{RedisKeyspace.TenantRateLimits}{tenant}:ratelimit", window = (long)settings.Window.TotalMilliseconds })
                 .WaitAsync(token))!, cancellationToken);
             var count = (long)result[0];
             var remaining = TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1]));

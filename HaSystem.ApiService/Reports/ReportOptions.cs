@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Reports;
 
@@ -9,5 +10,5 @@ public sealed class ReportOptions
 
     /// <summary>The lease whose fencing tokens guard report writes: the worker's leader lease.</summary>
     [Required]
-    public string LeaseKey { get; set; } = "leader:worker";
+    public string LeaseKey { get; set; } = RedisKeyspace.WorkerLease;
 }

@@ -27,8 +27,7 @@ public static class DemoUsers
     {
         foreach (var userName in UserNames)
         {
-            var password = api.ApplicationBuilder.AddParameter(
-                ParameterNameOf(userName), new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true);
+            var password = api.ApplicationBuilder.AddGeneratedSecret(ParameterNameOf(userName), minLength: 20);
             var (role, tenant) = (userName[..userName.IndexOf('@', StringComparison.Ordinal)], userName[(userName.IndexOf('@', StringComparison.Ordinal) + 1)..]);
             api.WithEnvironment($"Demo__Passwords__{tenant}__{role}", password);
         }

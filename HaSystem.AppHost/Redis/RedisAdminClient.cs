@@ -89,6 +89,7 @@ internal sealed class RedisAdminClient : IAsyncDisposable
         var options = new ConfigurationOptions
         {
             EndPoints = { { IPAddress.Loopback, int.Parse(port!, System.Globalization.CultureInfo.InvariantCulture) } },
+            User = RedisAclRules.AdminUser,
             Password = await password.GetValueAsync(default).ConfigureAwait(false),
             AbortOnConnectFail = false,
             ConnectTimeout = 1000,

@@ -4,8 +4,8 @@ using System.Text;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Writes the configuration file each process starts with. Files rather than arguments keep the password out of
-/// process listings and out of the dashboard's argument view.
+/// Writes the configuration file each process starts with. Files rather than arguments keep the passwords out of
+/// process listings and out of the dashboard's argument view; the ACL users are in <see cref="RedisAclRules"/>.
 /// </summary>
 internal static class RedisConfigFiles
 {
@@ -15,12 +15,14 @@ internal static class RedisConfigFiles
     public static async Task<string> WriteNodeAsync(RedisNodeResource node, int? primaryPort, CancellationToken cancellationToken)
     {
         var port = await GetPortAsync(node.PrimaryEndpoint, cancellationToken).ConfigureAwait(false);
-        var password = await GetPasswordAsync(node.Group.Topology, cancellationToken).ConfigureAwait(false);
-        var directory = node.Group.Topology.RunDirectory.For(node.Name);
+        var topology = node.Group.Topology;
+        var directory = topology.RunDirectory.For(node.Name);
         var settings = node.Group.Settings;
 
-        var config = Header(port, directory, password)
-            .AppendLine(CultureInfo.InvariantCulture, $"masterauth {Quote(password)}")
+        var config = await RedisAclRules.AppendNodeUsersAsync(Header(port, directory), node.Group, cancellationToken).ConfigureAwait(false);
+        config
+            .AppendLine(CultureInfo.InvariantCulture, $"masteruser {RedisAclRules.ReplicationUser}")
+            .AppendLine(CultureInfo.InvariantCulture, $"masterauth {Quote(await RedisAclRules.ValueOfAsync(topology.ReplicationPasswordParameter, cancellationToken).ConfigureAwait(false))}")
             // No RDB snapshots on any role: the cache is rebuildable and the state role persists through its AOF.
             .AppendLine("save \"\"")
             .AppendLine(CultureInfo.InvariantCulture, $"appendonly {(settings.AppendOnly ? "yes" : "no")}")
@@ -64,17 +66,20 @@ internal static class RedisConfigFiles
         }
 
         var port = await GetPortAsync(sentinel.PrimaryEndpoint, cancellationToken).ConfigureAwait(false);
-        var password = await GetPasswordAsync(topology, cancellationToken).ConfigureAwait(false);
+        var password = Quote(await RedisAclRules.ValueOfAsync(topology.SentinelPasswordParameter, cancellationToken).ConfigureAwait(false));
         var options = topology.Options;
 
-        var config = Header(port, directory, password)
-            .AppendLine(CultureInfo.InvariantCulture, $"sentinel sentinel-pass {Quote(password)}");
+        var config = await RedisAclRules.AppendSentinelUsersAsync(Header(port, directory), topology, cancellationToken).ConfigureAwait(false);
+        config
+            .AppendLine(CultureInfo.InvariantCulture, $"sentinel sentinel-user {RedisAclRules.SentinelUser}")
+            .AppendLine(CultureInfo.InvariantCulture, $"sentinel sentinel-pass {password}");
         foreach (var group in topology.Groups)
         {
             var primaryPort = await GetPortAsync(group.LastKnownPrimary.PrimaryEndpoint, cancellationToken).ConfigureAwait(false);
             config
                 .AppendLine(CultureInfo.InvariantCulture, $"sentinel monitor {group.Name} {LoopbackAddress} {primaryPort} {options.Quorum}")
-                .AppendLine(CultureInfo.InvariantCulture, $"sentinel auth-pass {group.Name} {Quote(password)}")
+                .AppendLine(CultureInfo.InvariantCulture, $"sentinel auth-user {group.Name} {RedisAclRules.SentinelUser}")
+                .AppendLine(CultureInfo.InvariantCulture, $"sentinel auth-pass {group.Name} {password}")
                 .AppendLine(CultureInfo.InvariantCulture, $"sentinel down-after-milliseconds {group.Name} {options.DownAfterMilliseconds}")
                 .AppendLine(CultureInfo.InvariantCulture, $"sentinel failover-timeout {group.Name} {options.FailoverTimeoutMilliseconds}")
                 .AppendLine(CultureInfo.InvariantCulture, $"sentinel parallel-syncs {group.Name} 1");
@@ -83,24 +88,19 @@ internal static class RedisConfigFiles
         return await WriteAsync(directory, "sentinel.conf", config.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>What every process shares: loopback only, its own folder, logs to stdout (the dashboard), a password.</summary>
-    private static StringBuilder Header(int port, string directory, string password) => new StringBuilder()
+    /// <summary>What every process shares: loopback only, its own folder, logs to stdout (the dashboard).</summary>
+    private static StringBuilder Header(int port, string directory) => new StringBuilder()
         .AppendLine(CultureInfo.InvariantCulture, $"port {port}")
         .AppendLine(CultureInfo.InvariantCulture, $"bind {LoopbackAddress}")
         .AppendLine(CultureInfo.InvariantCulture, $"dir {Quote(directory)}")
         .AppendLine("daemonize no")
-        .AppendLine("logfile \"\"")
-        .AppendLine(CultureInfo.InvariantCulture, $"requirepass {Quote(password)}");
+        .AppendLine("logfile \"\"");
 
     public static async Task<int> GetPortAsync(EndpointReference endpoint, CancellationToken cancellationToken)
     {
         var port = await endpoint.Property(EndpointProperty.TargetPort).GetValueAsync(cancellationToken).ConfigureAwait(false);
         return int.Parse(port ?? throw new InvalidOperationException($"No port allocated for '{endpoint.Resource.Name}'."), CultureInfo.InvariantCulture);
     }
-
-    private static async Task<string> GetPasswordAsync(RedisSentinelTopologyResource topology, CancellationToken cancellationToken) =>
-        await topology.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException($"The parameter '{topology.PasswordParameter.Name}' has no value.");
 
     private static async Task<string> WriteAsync(string directory, string fileName, string content, CancellationToken cancellationToken)
     {
@@ -117,5 +117,5 @@ internal static class RedisConfigFiles
         return path;
     }
 
-    private static string Quote(string value) => $"\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+    public static string Quote(string value) => $"\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 }

@@ -42,20 +42,23 @@ public sealed class RedisMonitoredGroupResource(string name, RedisSentinelTopolo
 
     /// <summary>
     /// <c>host:port</c> of every Sentinel, then the service name: the form StackExchange.Redis understands as
-    /// "ask the Sentinels where the primary of this service is".
+    /// "ask the Sentinels where the primary of this service is". This one is the <c>admin</c> user's, for tools and
+    /// tests; a service gets its own user's with <see cref="ConnectionStringFor"/>.
     /// </summary>
-    public ReferenceExpression ConnectionStringExpression
-    {
-        get
-        {
-            var builder = new ReferenceExpressionBuilder();
-            foreach (var sentinel in Topology.Sentinels)
-            {
-                builder.Append($"{RedisConfigFiles.LoopbackAddress}:{sentinel.PrimaryEndpoint.Property(EndpointProperty.TargetPort)},");
-            }
+    public ReferenceExpression ConnectionStringExpression => Build(RedisAclRules.AdminUser, Topology.PasswordParameter);
 
-            builder.Append($"serviceName={Name},password={Topology.PasswordParameter}");
-            return builder.Build();
+    /// <summary>The Sentinel connection string of this group as <paramref name="user"/>.</summary>
+    public ReferenceExpression ConnectionStringFor(RedisUser user) => Build(user.Name, user.PasswordParameter);
+
+    private ReferenceExpression Build(string user, ParameterResource password)
+    {
+        var builder = new ReferenceExpressionBuilder();
+        foreach (var sentinel in Topology.Sentinels)
+        {
+            builder.Append($"{RedisConfigFiles.LoopbackAddress}:{sentinel.PrimaryEndpoint.Property(EndpointProperty.TargetPort)},");
         }
+
+        builder.Append($"serviceName={Name},user={user},password={password}");
+        return builder.Build();
     }
 }

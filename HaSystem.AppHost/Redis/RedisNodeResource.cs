@@ -26,5 +26,5 @@ public sealed class RedisNodeResource(string name, string command, RedisMonitore
     /// connection string so that they follow the primary.
     /// </summary>
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{RedisConfigFiles.LoopbackAddress}:{PrimaryEndpoint.Property(EndpointProperty.TargetPort)},password={Group.Topology.PasswordParameter}");
+        ReferenceExpression.Create($"{RedisConfigFiles.LoopbackAddress}:{PrimaryEndpoint.Property(EndpointProperty.TargetPort)},user={RedisAclRules.AdminUser},password={Group.Topology.PasswordParameter}");
 }

@@ -16,13 +16,20 @@ public static class RedisSentinelBuilderExtensions
 {
     /// <summary>
     /// Adds the Sentinels (<c>{name}-0</c>, <c>{name}-1</c>, …) of a Redis topology. Add the monitored groups with
-    /// <see cref="AddMonitoredGroup"/>. Options are read from the <c>Redis</c> configuration section.
+    /// <see cref="AddMonitoredGroup"/> and a user per service with <see cref="AddUser"/>. Options are read from the
+    /// <c>Redis</c> configuration section.
     /// </summary>
+    /// <remarks>
+    /// Every node and Sentinel has the ACL users of <see cref="RedisAclRules"/>, and the <c>default</c> user is off.
+    /// <paramref name="password"/> is the <c>admin</c> user's. The replicas and the Sentinels get users of their own,
+    /// with passwords generated into the secret parameters <c>{name}-replication-password</c> and <c>{name}-auth-password</c>.
+    /// </remarks>
     /// <example>
     /// <code>
-    /// var sentinels = builder.AddRedisSentinels("sentinel", password);
+    /// var sentinels = builder.AddRedisSentinels("sentinel", adminPassword);
     /// var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence("256mb");
-    /// builder.AddProject&lt;Projects.Api&gt;("api").WithReference(state).WaitFor(state);
+    /// var apiUser = sentinels.AddUser("api", apiPassword).WithKeys(state, "orders:");
+    /// builder.AddProject&lt;Projects.Api&gt;("api").WithReference(state, apiUser).WaitFor(state);
     /// </code>
     /// </example>
     /// <exception cref="DistributedApplicationException">
@@ -47,7 +54,9 @@ public static class RedisSentinelBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisRoleMonitor>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisProcessSupervisor>());
 
-        var topology = builder.AddResource(new RedisSentinelTopologyResource(name, password.Resource, options, runDirectory))
+        var replicationPassword = builder.AddGeneratedSecret($"{name}-replication-password", minLength: 32);
+        var sentinelPassword = builder.AddGeneratedSecret($"{name}-auth-password", minLength: 32);
+        var topology = builder.AddResource(new RedisSentinelTopologyResource(name, password.Resource, replicationPassword.Resource, sentinelPassword.Resource, options, runDirectory))
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = "RedisSentinelTopology",
@@ -62,6 +71,46 @@ public static class RedisSentinelBuilderExtensions
         }
 
         return topology;
+    }
+
+    /// <summary>
+    /// Adds the ACL user <paramref name="userName"/> to every node and Sentinel, with <paramref name="password"/>. It can
+    /// reach no key until granted prefixes (<see cref="RedisUser.WithKeys"/>); give it to a service with
+    /// <see cref="WithReference(IResourceBuilder{ProjectResource}, IResourceBuilder{RedisMonitoredGroupResource}, RedisUser)"/>.
+    /// </summary>
+    public static RedisUser AddUser(
+        this IResourceBuilder<RedisSentinelTopologyResource> topology, string userName, IResourceBuilder<ParameterResource> password)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(password);
+        if (string.IsNullOrEmpty(userName) || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"'{userName}' is not a Redis user name: use letters, digits, '-' and '_'.", nameof(userName));
+        }
+
+        var user = new RedisUser(userName, password.Resource);
+        topology.Resource.AddUser(user);
+        return user;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="service"/> the Sentinel connection string of <paramref name="group"/> as <paramref name="user"/>
+    /// (<c>ConnectionStrings__{group}</c>), so that it follows the primary across failovers with nothing but that user's rights.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReference(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<RedisMonitoredGroupResource> group, RedisUser user)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(user);
+        if (!group.Resource.Topology.Users.Contains(user))
+        {
+            throw new DistributedApplicationException($"The Redis user '{user.Name}' was not added to '{group.Resource.Topology.Name}'.");
+        }
+
+        return service
+            .WithEnvironment($"ConnectionStrings__{group.Resource.Name}", group.Resource.ConnectionStringFor(user))
+            .WithReferenceRelationship(group);
     }
 
     /// <summary>

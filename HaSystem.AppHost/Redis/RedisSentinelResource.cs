@@ -23,5 +23,5 @@ public sealed class RedisSentinelResource(string name, string command, RedisSent
 
     /// <summary>A direct connection to this Sentinel (talk to it with the Sentinel command map).</summary>
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{RedisConfigFiles.LoopbackAddress}:{PrimaryEndpoint.Property(EndpointProperty.TargetPort)},password={Topology.PasswordParameter}");
+        ReferenceExpression.Create($"{RedisConfigFiles.LoopbackAddress}:{PrimaryEndpoint.Property(EndpointProperty.TargetPort)},user={RedisAclRules.AdminUser},password={Topology.PasswordParameter}");
 }

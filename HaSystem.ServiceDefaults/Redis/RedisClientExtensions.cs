@@ -90,6 +90,11 @@ public static class RedisClientExtensions
         redis.HeartbeatInterval = TimeSpan.FromMilliseconds(connection.HeartbeatIntervalMilliseconds);
         redis.KeepAlive = connection.KeepAliveSeconds;
         redis.BacklogPolicy = BacklogPolicy.FailFast;
+
+        // A service's Redis user may not run CONFIG (CONFIG GET would show the replication password); without this the
+        // client would try CONFIG GET on every connect, to learn settings it does not need.
+        redis.CommandMap = CommandMap.Create(new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "CONFIG" }, available: false);
+        redis.SentinelUser ??= redis.User;
         redis.SentinelPassword ??= redis.Password;
         redis.ClientName ??= $"{AppDomain.CurrentDomain.FriendlyName}-{role}";
     }

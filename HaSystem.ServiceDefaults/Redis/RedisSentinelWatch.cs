@@ -181,7 +181,7 @@ public sealed partial class RedisSentinelWatch(
         options.ServiceName = null;
         options.CommandMap = CommandMap.Sentinel;
         options.TieBreaker = string.Empty;
-        options.User = connection.SentinelUser;
+        options.User = connection.SentinelUser ?? connection.User;
         options.Password = connection.SentinelPassword ?? connection.Password;
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;

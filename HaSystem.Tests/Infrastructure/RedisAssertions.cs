@@ -24,13 +24,16 @@ public static class RedisQueries
     /// What a client without a password hears: the first reply to a PING on a raw socket (the test checks the
     /// server's answer itself, so no client library can hide or reinterpret it).
     /// </summary>
-    public static async Task<string> FirstReplyWithoutPasswordAsync(int port)
+    public static Task<string> FirstReplyWithoutPasswordAsync(int port) => ReplyAsync(port, "PING");
+
+    /// <summary>The first reply to one inline command sent on a fresh raw socket.</summary>
+    public static async Task<string> ReplyAsync(int port, string inlineCommand)
     {
         using var tcp = new TcpClient();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await tcp.ConnectAsync("127.0.0.1", port, cts.Token);
         var stream = tcp.GetStream();
-        await stream.WriteAsync("PING\r\n"u8.ToArray(), cts.Token);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(inlineCommand + "\r\n"), cts.Token);
         var buffer = new byte[256];
         var read = await stream.ReadAsync(buffer, cts.Token);
         return Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();

@@ -71,7 +71,7 @@ public static class SharedKeyRingExtensions
         try
         {
             await using var lease = await locks.AcquireAsync(
-                new LockRequest($"lock:{settings.RedisKey}", TimeSpan.FromSeconds(30)) { Holder = replica.Id }, settings.StartupLockWait);
+                new LockRequest($"{settings.RedisKey}:lock", TimeSpan.FromSeconds(30)) { Holder = replica.Id }, settings.StartupLockWait);
             app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("HaSystem.Web.KeyRingWarmUp").Protect("ready"u8.ToArray());
         }
         catch (Exception ex) when (ex is LockUnavailableException or LockTimeoutException or System.Security.Cryptography.CryptographicException

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.Web.DataProtection;
 
@@ -16,7 +17,7 @@ public sealed class SharedKeyRingOptions
 
     /// <summary>The Redis list in the <c>state</c> role that holds the key ring's XML.</summary>
     [Required]
-    public string RedisKey { get; set; } = "web:dataprotection:keys";
+    public string RedisKey { get; set; } = RedisKeyspace.WebKeyRing;
 
     /// <summary>
     /// Where each machine keeps its copy of the ring, read only while Redis is unreachable. It must be owner-only

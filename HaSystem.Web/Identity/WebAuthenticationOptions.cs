@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.Web.Identity;
 
@@ -12,5 +13,5 @@ public sealed class WebAuthenticationOptions
 
     /// <summary>The prefix of the API tokens kept in the <c>state</c> role.</summary>
     [Required]
-    public string TokenKeyPrefix { get; set; } = "web:api-token:";
+    public string TokenKeyPrefix { get; set; } = RedisKeyspace.WebApiTokens;
 }

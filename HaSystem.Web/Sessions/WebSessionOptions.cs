@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.Web.Sessions;
 
@@ -20,5 +21,5 @@ public sealed class WebSessionOptions
 
     /// <summary>The prefix of every session key in the <c>state</c> role.</summary>
     [Required]
-    public string KeyPrefix { get; set; } = "web:session:";
+    public string KeyPrefix { get; set; } = RedisKeyspace.WebSessions;
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.Web.Status;
 
@@ -9,5 +10,5 @@ public sealed class SystemStatusOptions
 
     /// <summary>The worker's leader lease in the <c>state</c> role (the AppHost's <c>WithLeaderLease</c> key).</summary>
     [Required]
-    public string LeaderLeaseKey { get; set; } = "leader:worker";
+    public string LeaderLeaseKey { get; set; } = RedisKeyspace.WorkerLease;
 }

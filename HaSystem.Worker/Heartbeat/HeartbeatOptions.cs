@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.Worker.Heartbeat;
 
@@ -17,5 +18,5 @@ public sealed class HeartbeatOptions
 
     /// <summary>The key prefix; the replica id is appended.</summary>
     [Required]
-    public string KeyPrefix { get; set; } = "heartbeat:worker:";
+    public string KeyPrefix { get; set; } = RedisKeyspace.WorkerHeartbeats;
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HaSystem.Coordination.Redis;
 
 namespace HaSystem.Worker.Leadership;
 
@@ -12,7 +13,7 @@ public sealed class LeaderElectionOptions : IValidatableObject
     public const string SectionName = "Worker:Leader";
 
     [Required]
-    public string LeaseKey { get; set; } = "leader:worker";
+    public string LeaseKey { get; set; } = RedisKeyspace.WorkerLease;
 
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(5);
