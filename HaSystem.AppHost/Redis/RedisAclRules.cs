@@ -23,8 +23,10 @@ internal static class RedisAclRules
 
     // StackExchange.Redis reads INFO and ROLE on connect, and the services' health checks read INFO memory: both are
     // @dangerous only because they describe the server, not because they touch data. CONFIG stays refused (CONFIG GET
-    // would show masterauth); the services' clients do not send it (RedisClientExtensions).
-    public const string ServiceCommands = "+@all -@dangerous +info +role";
+    // would show masterauth); the services' clients do not send it (RedisClientExtensions). Key patterns do not filter
+    // SCAN or RANDOMKEY, which would list every service's key names (session ids among them), and the script and
+    // function caches are shared by all users: none of these is the business of one service.
+    public const string ServiceCommands = "+@all -@dangerous +info +role -scan -randomkey -script|flush -script|kill -function";
 
     // A service may ask the Sentinels where the primaries are and hear about failovers, never change or fail over a group.
     private const string ServiceSentinelCommands =

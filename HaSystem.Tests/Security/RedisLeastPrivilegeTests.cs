@@ -14,18 +14,19 @@ public sealed class RedisLeastPrivilegeTests(RunningSystemFixture fixture, ITest
 {
     private HaSystemApp System => fixture.System;
 
-    // Guards against a service user that can wipe, reconfigure or list a whole instance (the old shared `default` user could).
+    // Guards against a service user that can wipe, reconfigure or list a whole instance (the old shared `default` user could),
+    // or empty the script cache every service shares.
     [Theory(Timeout = 120_000)]
     [InlineData("apiservice")]
     [InlineData("worker")]
     [InlineData("webfrontend")]
-    public async Task A_service_user_is_refused_FLUSHALL_CONFIG_and_KEYS_in_both_roles(string user)
+    public async Task A_service_user_is_refused_FLUSHALL_CONFIG_KEYS_and_SCAN_in_both_roles(string user)
     {
         foreach (var group in new[] { "cache", "state" })
         {
             await using var redis = await RedisAcl.ConnectAsAsync(System, group, user);
             var db = redis.GetDatabase();
-            foreach (var command in new[] { new object[] { "FLUSHALL" }, ["FLUSHDB"], ["CONFIG", "SET", "maxmemory", "1"], ["CONFIG", "GET", "masterauth"], ["KEYS", "*"], ["ACL", "LIST"], ["CLIENT", "LIST"], ["SAVE"] })
+            foreach (var command in new[] { new object[] { "FLUSHALL" }, ["FLUSHDB"], ["CONFIG", "SET", "maxmemory", "1"], ["CONFIG", "GET", "masterauth"], ["KEYS", "*"], ["SCAN", "0"], ["RANDOMKEY"], ["SCRIPT", "FLUSH"], ["FUNCTION", "FLUSH"], ["ACL", "LIST"], ["CLIENT", "LIST"], ["SAVE"] })
             {
                 var error = await RedisAcl.ErrorOfAsync(() => db.ExecuteAsync((string)command[0], command.Skip(1).ToArray()));
                 output.WriteLine($"{user}@{group} {string.Join(' ', command)} → {error}");
