@@ -167,9 +167,10 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
         Assert.True(traffic.CartWrites.Count > 0 && traffic.CartWrites.All(s => s.Outcome.Succeeded),
             $"Cart writes failed.\n{traffic.Describe()}\nThe shop's warnings:\n{string.Join('\n', ShopWarnings())}");
 
-        // Each service did all this as its own Redis user: not one command or key was refused, on any node or Sentinel.
-        var denials = await RedisAcl.ServiceDenialsAsync(System);
-        Assert.True(denials.Count == 0, $"Redis refused a service:\n{string.Join('\n', denials)}");
+        // Each service did all this as its own Redis user, the replicas and Sentinels as theirs: not one command or key
+        // was refused, on any node or Sentinel.
+        var denials = await RedisAcl.DenialsAsync(System);
+        Assert.True(denials.Count == 0, $"Redis refused a user:\n{string.Join('\n', denials)}");
 
         var ledger = await OrderLedger.ReadAsync(System, traffic.KeyPrefix, traffic.AcknowledgedOrders);
         output.WriteLine($"ledger: {ledger}");

@@ -64,10 +64,10 @@ public static class RedisAcl
     }
 
     /// <summary>
-    /// Every entry of every node's and Sentinel's <c>ACL LOG</c> that names one of the <see cref="ServiceUsers"/>:
-    /// "<c>state-0: worker refused command config|get</c>".
+    /// Every entry of every node's and Sentinel's <c>ACL LOG</c>, whoever was refused (a service, a replica, a Sentinel,
+    /// or the append-only file's replay as <c>default</c>): "<c>state-0: worker refused command config|get</c>".
     /// </summary>
-    public static async Task<List<string>> ServiceDenialsAsync(HaSystemApp system)
+    public static async Task<List<string>> DenialsAsync(HaSystemApp system)
     {
         var admin = ConfigurationOptions.Parse(await system.App.GetConnectionStringAsync("state") ?? "");
         var denials = new List<string>();
@@ -81,11 +81,7 @@ public static class RedisAcl
                 var entries = (RedisResult[])(await connection.GetDatabase().ExecuteAsync("ACL", "LOG"))!;
                 foreach (var entry in entries.Select(e => e.ToDictionary()))
                 {
-                    var user = (string?)entry["username"];
-                    if (ServiceUsers.Contains(user))
-                    {
-                        denials.Add($"{resource.Name}: {user} refused {entry["reason"]} {entry["object"]} ({entry["count"]}×, {entry["context"]})");
-                    }
+                    denials.Add($"{resource.Name}: {entry["username"]} refused {entry["reason"]} {entry["object"]} ({entry["count"]}×, {entry["context"]})");
                 }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
