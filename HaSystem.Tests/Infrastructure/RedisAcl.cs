@@ -5,9 +5,6 @@ namespace HaSystem.Tests.Infrastructure;
 /// <summary>Connections as the services' own Redis users, and what the ACL refused them.</summary>
 public static class RedisAcl
 {
-    /// <summary>The services' Redis users, as the AppHost names them.</summary>
-    public static readonly string[] ServiceUsers = ["apiservice", "worker", "webfrontend"];
-
     // The Sentinel command set plus ACL, so that a Sentinel's ACL LOG can be read.
     private static readonly CommandMap SentinelWithAcl = CommandMap.Create(
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "auth", "hello", "ping", "info", "role", "sentinel", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "acl" },

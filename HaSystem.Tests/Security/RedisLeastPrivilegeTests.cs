@@ -94,9 +94,11 @@ public sealed class RedisLeastPrivilegeTests(RunningSystemFixture fixture, ITest
     public async Task A_service_user_may_ask_the_Sentinels_but_not_command_them_and_the_default_user_is_off()
     {
         var sentinel = System.Model.Resources.OfType<RedisSentinelResource>().First();
-        foreach (var user in RedisAcl.ServiceUsers)
+        Assert.Equal(["apiservice", "worker", "webfrontend"], sentinel.Topology.Users.Select(u => u.Name));
+        foreach (var serviceUser in sentinel.Topology.Users)
         {
-            var password = await fixture.Api.ParameterValueAsync($"redis-{user}-password");
+            var user = serviceUser.Name;
+            var password = await serviceUser.PasswordParameter.GetValueAsync(default) ?? throw new InvalidOperationException($"{user} has no password.");
             await using var connection = await RedisAcl.ConnectToSentinelAsync(System, sentinel, user, password);
             var db = connection.GetDatabase();
             var primary = await db.ExecuteAsync("SENTINEL", "get-master-addr-by-name", "state");
