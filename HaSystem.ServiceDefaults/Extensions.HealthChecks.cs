@@ -8,7 +8,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static partial class Extensions
 {
-    /// <summary>Registers the liveness check; infrastructure checks (Redis, database) add themselves tagged <c>ready</c>.</summary>
+    /// <summary>Registers the liveness check; infrastructure checks (Redis, database) add themselves, untagged.</summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
@@ -33,7 +33,7 @@ public static partial class Extensions
 
         app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains(HealthEndpoints.ReadyTag),
+            Predicate = check => !check.Tags.Contains(HealthEndpoints.LiveTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
         }).DisableHttpMetrics().AllowAnonymous();
 

@@ -1,9 +1,9 @@
 using HaSystem.ApiService.Caching;
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Resilience;
 using Polly.Registry;
 using StackExchange.Redis;
 
@@ -32,7 +32,7 @@ public static class InfoApi
             double? pingMs = null;
             try
             {
-                pingMs = (await pipelines.For(role, RedisCaller.Diagnostics).ExecuteAsync(async ct => await multiplexer.GetDatabase().PingAsync().WaitAsync(ct))).TotalMilliseconds;
+                pingMs = (await pipelines.For(role, RedisCaller.Diagnostics).ExecuteCommandAsync(_ => multiplexer.GetDatabase().PingAsync())).TotalMilliseconds;
             }
             catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
             {

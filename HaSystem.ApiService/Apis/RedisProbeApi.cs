@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.HttpResults;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Resilience;
 using Polly.Registry;
 using StackExchange.Redis;
-using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Apis;
 
@@ -39,8 +38,8 @@ public static class RedisProbeApi
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await pipelines.For(role, RedisCaller.Diagnostics).ExecuteAsync(async ct =>
-                await multiplexer.GetDatabase().StringSetAsync($"{RedisKeyspace.Probes}{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl).WaitAsync(ct));
+            await pipelines.For(role, RedisCaller.Diagnostics).ExecuteCommandAsync(_ =>
+                multiplexer.GetDatabase().StringSetAsync($"{RedisKeyspace.Probes}{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl));
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
             return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));
         }

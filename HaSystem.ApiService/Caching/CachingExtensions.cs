@@ -1,11 +1,10 @@
-using HaSystem.ServiceDefaults.Resilience;
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Resilience;
+using HaSystem.Coordination.Redis;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
-using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Caching;
 

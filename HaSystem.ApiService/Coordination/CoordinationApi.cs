@@ -1,6 +1,6 @@
 using HaSystem.ApiService.Identity;
 using HaSystem.ApiService.Reports;
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

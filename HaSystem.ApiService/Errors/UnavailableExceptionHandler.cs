@@ -4,7 +4,7 @@ using HaSystem.ApiService.Fencing;
 using HaSystem.ApiService.Infrastructure;
 using HaSystem.ApiService.Orders;
 using HaSystem.ApiService.Reports;
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;

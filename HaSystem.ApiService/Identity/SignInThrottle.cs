@@ -2,14 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using HaSystem.ApiService.Telemetry;
-using HaSystem.ServiceDefaults.Redis;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Redis;
+using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using StackExchange.Redis;
-using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Identity;
 
@@ -55,12 +54,10 @@ public sealed class SignInThrottle(
         var keys = new SignInKeys(KeyOf("user", userName.ToUpperInvariant()), KeyOf("address", address?.ToString() ?? "unknown"));
         try
         {
-            var result = await _redis.ExecuteAsync(async token => (RedisResult[])(await state.GetDatabase()
-                .ScriptEvaluateAsync(Count, new
-                {
-                    user = (RedisKey)keys.User, address = (RedisKey)keys.Address, window = (long)settings.Window.TotalMilliseconds, addressLimit = settings.PerClientAddress,
-                })
-                .WaitAsync(token))!, cancellationToken);
+            var result = (RedisResult[])(await _redis.ExecuteCommandAsync(_ => state.GetDatabase().ScriptEvaluateAsync(Count, new
+            {
+                user = (RedisKey)keys.User, address = (RedisKey)keys.Address, window = (long)settings.Window.TotalMilliseconds, addressLimit = settings.PerClientAddress,
+            }), cancellationToken))!;
             return Decide(keys, (long)result[0], Ttl(result[1]), (long)result[2], Ttl(result[3]), shared: true);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
@@ -84,9 +81,8 @@ public sealed class SignInThrottle(
 
         try
         {
-            await _redis.ExecuteAsync(async token => await state.GetDatabase()
-                .ScriptEvaluateAsync(GiveBack, new { user = (RedisKey)attempt.Keys.User, address = (RedisKey)attempt.Keys.Address })
-                .WaitAsync(token), cancellationToken);
+            await _redis.ExecuteCommandAsync(_ => state.GetDatabase()
+                .ScriptEvaluateAsync(GiveBack, new { user = (RedisKey)attempt.Keys.User, address = (RedisKey)attempt.Keys.Address }), cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {

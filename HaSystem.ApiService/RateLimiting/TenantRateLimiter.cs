@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using HaSystem.ApiService.Identity;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Resilience;
 using HaSystem.ApiService.Telemetry;
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Redis;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
 using StackExchange.Redis;
-using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.RateLimiting;
 
@@ -37,9 +36,8 @@ public sealed class TenantRateLimiter(
         var settings = options.Value;
         try
         {
-            var result = await _redis.ExecuteAsync(async token => (RedisResult[])(await state.GetDatabase()
-                .ScriptEvaluateAsync(Script, new { key = (RedisKey)$"{RedisKeyspace.TenantRateLimits}{tenant}:ratelimit", window = (long)settings.Window.TotalMilliseconds })
-                .WaitAsync(token))!, cancellationToken);
+            var result = (RedisResult[])(await _redis.ExecuteCommandAsync(_ => state.GetDatabase()
+                .ScriptEvaluateAsync(Script, new { key = (RedisKey)$"{RedisKeyspace.TenantRateLimits}{tenant}:ratelimit", window = (long)settings.Window.TotalMilliseconds }), cancellationToken))!;
             var count = (long)result[0];
             var remaining = TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1]));
             return new RateLimitDecision(count <= settings.PermitLimit, remaining, "redis");

@@ -1,6 +1,6 @@
 using HaSystem.ApiService.Fencing;
-using HaSystem.ServiceDefaults.Locking;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Locking;
+using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.ApiService.Reports;

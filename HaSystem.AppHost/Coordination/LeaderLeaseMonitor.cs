@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
+using HaSystem.Coordination.Locking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -8,7 +9,7 @@ using StackExchange.Redis;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Reads each leader lease's holder description (<c>{lease}:holder</c>, written by the lock's acquire script) from
+/// Reads each leader lease's holder description (<see cref="LockKeys.Holder"/>, written by the lock's acquire script) from
 /// the group's current primary once a second and shows it on every replica of the service: who leads, with which
 /// fencing token, since when, and on each replica whether it is the leader. Changes also go to the service's log.
 /// </summary>
@@ -75,13 +76,11 @@ internal sealed class LeaderLeaseMonitor(
     private async Task ObserveAsync(IResource service, LeaderLeaseAnnotation lease, CancellationToken cancellationToken)
     {
         var server = await client.GetServerAsync(lease.Group.LastKnownPrimary, cancellationToken).ConfigureAwait(false);
-        var fields = (await server.Multiplexer.GetDatabase().HashGetAllAsync($"{lease.LeaseKey}:holder").WaitAsync(cancellationToken).ConfigureAwait(false))
-            .ToDictionary(f => f.Name.ToString(), f => f.Value.ToString());
-        var leader = fields.GetValueOrDefault("holder") ?? "(none)";
-        var token = fields.GetValueOrDefault("token") ?? "";
-        var since = long.TryParse(fields.GetValueOrDefault("since"), CultureInfo.InvariantCulture, out var ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("u", CultureInfo.InvariantCulture)
-            : "";
+        var hash = await server.Multiplexer.GetDatabase().HashGetAllAsync(LockKeys.For(lease.LeaseKey).Holder).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var holder = LockHolder.FromHash(lease.LeaseKey, hash, expiresIn: TimeSpan.Zero);
+        var leader = holder?.Holder ?? "(none)";
+        var token = holder?.FencingToken.ToString(CultureInfo.InvariantCulture) ?? "";
+        var since = holder?.Since.ToString("u", CultureInfo.InvariantCulture) ?? "";
 
         if (Changed($"{service.Name}/leader", $"{leader}#{token}"))
         {

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace HaSystem.ServiceDefaults.Health;
 
-/// <summary>The health paths and the tags that select the checks behind them.</summary>
+/// <summary>
+/// The health paths. <see cref="Alive"/> runs only the checks tagged <see cref="LiveTag"/>; <see cref="Ready"/> runs every
+/// other check, so a library that registers a check of its infrastructure (Redis, a database) needs no tag of ours.
+/// </summary>
 public static class HealthEndpoints
 {
     public const string Alive = "/alive";
@@ -11,9 +14,6 @@ public static class HealthEndpoints
 
     /// <summary>Checks that say the process itself works.</summary>
     public const string LiveTag = "live";
-
-    /// <summary>Checks of the infrastructure the service depends on.</summary>
-    public const string ReadyTag = "ready";
 
     public static bool IsHealthPath(PathString path) =>
         path.StartsWithSegments(Health) || path.StartsWithSegments(Alive);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using HaSystem.LockBench;
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Coordination;

@@ -1,3 +1,4 @@
+using HaSystem.Coordination.Locking;
 using HaSystem.Coordination.Redis;
 using HaSystem.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -66,7 +67,7 @@ public sealed class RedisLeastPrivilegeTests(RunningSystemFixture fixture, ITest
     [Fact(Timeout = 120_000)]
     public async Task The_lease_is_the_workers_to_write_and_the_others_to_read()
     {
-        var holder = RedisKeyspace.WorkerLease + ":holder";
+        var holder = LockKeys.For(RedisKeyspace.WorkerLease).Holder;
         foreach (var reader in new[] { "apiservice", "webfrontend" })
         {
             await using var redis = await RedisAcl.ConnectAsAsync(System, "state", reader);

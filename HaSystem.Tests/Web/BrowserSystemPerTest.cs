@@ -10,6 +10,12 @@ public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPer
 
     protected ITestOutputHelper Output => output;
 
+    /// <summary>
+    /// A page that failed to load or to show what a poll waits for while the system fails over: for
+    /// <see cref="Poll"/>'s <c>notReadyYet</c>, so that such a poll tries the page again.
+    /// </summary>
+    protected static bool BrowserFailure(Exception exception) => exception is PlaywrightException;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

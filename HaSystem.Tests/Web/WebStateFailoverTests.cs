@@ -29,11 +29,11 @@ public sealed class WebStateFailoverTests(ITestOutputHelper output) : BrowserSys
         {
             await shopper.GoToAsync("/status");
             return await StateNodes(page, "unreachable").CountAsync() > 0;
-        }, () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(250));
+        }, () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(250), notReadyYet: BrowserFailure);
         await ScreenshotAsync(page, "status-during-failover");
 
         var cart = await Poll.UntilAsync("the cart readable again", TimeSpan.FromSeconds(60),
-            async _ => await shopper.ReadCartAsync(), () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(250));
+            async _ => await shopper.ReadCartAsync(), () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(250), notReadyYet: BrowserFailure);
         Measurements.Record(Output, "web.state_failover.cart_back_after_kill", clock.Elapsed.TotalMilliseconds, "ms");
         Assert.Equal(new Dictionary<long, int> { [4] = 1, [9] = 1 }, cart);
         Assert.True(await shopper.IsSignedInAsync());
@@ -46,7 +46,7 @@ public sealed class WebStateFailoverTests(ITestOutputHelper output) : BrowserSys
         {
             await shopper.GoToAsync("/status");
             return await StateNodes(page, "primary").CountAsync() == 1;
-        }, () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(500));
+        }, () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(500), notReadyYet: BrowserFailure);
         await ScreenshotAsync(page, "status-after-failover");
     }
 

@@ -43,7 +43,7 @@ public sealed class WebStateOutageTests(ITestOutputHelper output) : BrowserSyste
         {
             await shopper.GoToAsync("/products/5");
             return await page.GetByTestId("add-to-cart").IsVisibleAsync();
-        }, () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(500));
+        }, () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(500), notReadyYet: BrowserFailure);
         await page.GetByTestId("add-to-cart").ClickAsync();
         await Expect(page.GetByTestId("cart-outcome")).ToContainTextAsync("temporarily unavailable");
 
@@ -57,13 +57,13 @@ public sealed class WebStateOutageTests(ITestOutputHelper output) : BrowserSyste
         await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
         var clockBack = Stopwatch.StartNew();
         var cart = await Poll.UntilAsync("the cart readable again", TimeSpan.FromSeconds(90),
-            async _ => await shopper.ReadCartAsync(), () => System.Tracker.Describe(), TimeSpan.FromSeconds(1));
+            async _ => await shopper.ReadCartAsync(), () => System.Tracker.Describe(), TimeSpan.FromSeconds(1), notReadyYet: BrowserFailure);
         Measurements.Record(Output, "web.state_restarted.cart_back_after_start", clockBack.Elapsed.TotalMilliseconds, "ms");
         Assert.Equal(new Dictionary<long, int> { [4] = 1, [9] = 1 }, cart);
         Assert.True(await shopper.IsSignedInAsync());
 
         var order = await Poll.UntilAsync("an order placed once the state role is back", TimeSpan.FromSeconds(60),
-            async _ => (object?)await shopper.CheckoutAsync(), () => System.Tracker.Describe(), TimeSpan.FromSeconds(1));
+            async _ => (object?)await shopper.CheckoutAsync(), () => System.Tracker.Describe(), TimeSpan.FromSeconds(1), notReadyYet: BrowserFailure);
         Assert.Equal(new Dictionary<long, int> { [4] = 1, [9] = 1 }, await OrderLinesAsync((long)order));
     }
 }

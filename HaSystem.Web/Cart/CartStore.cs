@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Resilience;
 
 namespace HaSystem.Web.Cart;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using HaSystem.ServiceDefaults.Redis;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Redis;
+using HaSystem.Coordination.Resilience;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Polly.Registry;
@@ -34,8 +34,8 @@ public sealed class ApiTokenStore(
         Remember(id, new StoredToken(accessToken, expiresAt));
         try
         {
-            await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteAsync(async ct =>
-                await redis.GetDatabase().StringSetAsync(Key(id), _protector.Protect(accessToken), expiresAt - time.GetUtcNow()).WaitAsync(ct), cancellationToken);
+            await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteCommandAsync(_ =>
+                redis.GetDatabase().StringSetAsync(Key(id), _protector.Protect(accessToken), expiresAt - time.GetUtcNow()), cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
@@ -75,8 +75,8 @@ public sealed class ApiTokenStore(
     }
 
     private async Task<RedisValueWithExpiry> ReadAsync(string id, RedisCaller caller, CancellationToken cancellationToken) =>
-        await pipelines.For(RedisRoles.State, caller).ExecuteAsync(async ct =>
-            await redis.GetDatabase().StringGetWithExpiryAsync(Key(id)).WaitAsync(ct), cancellationToken);
+        await pipelines.For(RedisRoles.State, caller).ExecuteCommandAsync(_ =>
+            redis.GetDatabase().StringGetWithExpiryAsync(Key(id)), cancellationToken);
 
     private TokenLookup Found(string id, RedisValueWithExpiry token)
     {
@@ -108,7 +108,7 @@ public sealed class ApiTokenStore(
         _copies.TryRemove(id, out _);
         try
         {
-            await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteAsync(async ct => await redis.GetDatabase().KeyDeleteAsync(Key(id)).WaitAsync(ct), cancellationToken);
+            await pipelines.For(RedisRoles.State, RedisCaller.WebState).ExecuteCommandAsync(_ => redis.GetDatabase().KeyDeleteAsync(Key(id)), cancellationToken);
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {

@@ -1,3 +1,4 @@
+using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Caching.Distributed;
 using Polly;
 
@@ -10,28 +11,27 @@ namespace HaSystem.Web.Sessions;
 /// Failures surface as exceptions, which the session turns into "unavailable".
 /// </summary>
 /// <remarks>
-/// The calls are abandoned at the pipeline's timeout (<c>WaitAsync</c>): the Redis client takes a token but does not
-/// cancel a command in flight, so without it a call would wait out the client's own, longer timeout.
-/// Deliberately not <see cref="IDisposable"/>: the inner cache would dispose the shared multiplexer.</remarks>
+/// The calls are abandoned at the pipeline's timeout (<see cref="RedisCommandExtensions"/>): the Redis client takes a
+/// token but does not cancel a command in flight. Deliberately not <see cref="IDisposable"/>: the inner cache would dispose the shared multiplexer.</remarks>
 public sealed class ResilientDistributedCache(IDistributedCache inner, ResiliencePipeline pipeline) : IDistributedCache
 {
     public byte[]? Get(string key) => pipeline.Execute(() => inner.Get(key));
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
-        await pipeline.ExecuteAsync(async ct => await inner.GetAsync(key, ct).WaitAsync(ct), token);
+        await pipeline.ExecuteCommandAsync(ct => inner.GetAsync(key, ct), token);
 
     public void Refresh(string key) => pipeline.Execute(() => inner.Refresh(key));
 
     public async Task RefreshAsync(string key, CancellationToken token = default) =>
-        await pipeline.ExecuteAsync(async ct => await inner.RefreshAsync(key, ct).WaitAsync(ct), token);
+        await pipeline.ExecuteCommandAsync(ct => inner.RefreshAsync(key, ct), token);
 
     public void Remove(string key) => pipeline.Execute(() => inner.Remove(key));
 
     public async Task RemoveAsync(string key, CancellationToken token = default) =>
-        await pipeline.ExecuteAsync(async ct => await inner.RemoveAsync(key, ct).WaitAsync(ct), token);
+        await pipeline.ExecuteCommandAsync(ct => inner.RemoveAsync(key, ct), token);
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => pipeline.Execute(() => inner.Set(key, value, options));
 
     public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
-        await pipeline.ExecuteAsync(async ct => await inner.SetAsync(key, value, options, ct).WaitAsync(ct), token);
+        await pipeline.ExecuteCommandAsync(ct => inner.SetAsync(key, value, options, ct), token);
 }

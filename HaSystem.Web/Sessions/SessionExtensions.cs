@@ -1,5 +1,5 @@
-using HaSystem.ServiceDefaults.Redis;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Redis;
+using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 using HaSystem.Web.ApiClients;
 
 namespace HaSystem.Web.Status;

@@ -1,7 +1,7 @@
-using HaSystem.ServiceDefaults.Locking;
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Locking;
+using HaSystem.Coordination.Redis;
 using HaSystem.ServiceDefaults.Replicas;
-using HaSystem.ServiceDefaults.Resilience;
+using HaSystem.Coordination.Resilience;
 using HaSystem.Web.ApiClients;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Redis;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

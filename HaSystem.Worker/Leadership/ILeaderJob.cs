@@ -1,4 +1,4 @@
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 
 namespace HaSystem.Worker.Leadership;
 

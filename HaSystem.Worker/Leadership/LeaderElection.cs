@@ -1,6 +1,6 @@
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 using HaSystem.ServiceDefaults.Replicas;
-using HaSystem.ServiceDefaults.Telemetry;
+using HaSystem.Coordination.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.Worker.Leadership;

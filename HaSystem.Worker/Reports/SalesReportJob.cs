@@ -1,4 +1,4 @@
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 using HaSystem.ServiceDefaults.Replicas;
 using HaSystem.Worker.Api;
 using HaSystem.Worker.Leadership;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using HaSystem.ServiceDefaults.Locking;
-using HaSystem.ServiceDefaults.Redis;
+using HaSystem.Coordination.Locking;
+using HaSystem.Coordination.Redis;
 using HaSystem.Worker.Api;
 using HaSystem.Worker.Leadership;
 using StackExchange.Redis;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 
 namespace HaSystem.LockBench;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 
 namespace HaSystem.LockBench;
 

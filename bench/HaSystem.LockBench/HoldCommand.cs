@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HaSystem.ServiceDefaults.Locking;
+using HaSystem.Coordination.Locking;
 
 namespace HaSystem.LockBench;
 

@@ -1,5 +1,5 @@
-using HaSystem.ServiceDefaults.Locking;
-using HaSystem.ServiceDefaults.Telemetry;
+using HaSystem.Coordination.Locking;
+using HaSystem.Coordination.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,0 +1,38 @@
+using HaSystem.Coordination.Resilience;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using StackExchange.Redis;
+
+namespace HaSystem.Coordination.Tests.Resilience;
+
+/// <summary>Which failures a failover cures (and are worth trying again) and which are not.</summary>
+public sealed class RedisResilienceTests
+{
+    // Guards the ride-through against giving up on a replica's or a lone primary's refusal (a failover in progress),
+    // and against retrying for 8 s what can never succeed (a script error, a wrong type, an open breaker).
+    [Theory]
+    [InlineData("READONLY You can't write against a read only replica.", true)]
+    [InlineData("NOREPLICAS Not enough good replicas to write.", true)]
+    [InlineData("LOADING Redis is loading the dataset in memory", true)]
+    [InlineData("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", true)]
+    [InlineData("ERR Error running script (call to f_1234): @user_script:1: READONLY You can't write against a read only replica.", true)]
+    [InlineData("WRONGTYPE Operation against a key holding the wrong kind of value", false)]
+    [InlineData("ERR value is not an integer or out of range", false)]
+    public void A_server_reply_is_transient_only_when_a_failover_or_a_moment_cures_it(string reply, bool transient)
+    {
+        // The reply text is what is classified; the kind-taking constructor is an experimental API of the client.
+#pragma warning disable CS0618
+        Assert.Equal(transient, RedisResilience.IsTransient(new RedisServerException(reply)));
+#pragma warning restore CS0618
+    }
+
+    [Fact]
+    public void Connection_failures_and_timeouts_are_transient_an_open_breaker_is_not()
+    {
+        Assert.True(RedisResilience.IsTransient(new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None, "gone", null, CommandStatus.Sent)));
+        Assert.True(RedisResilience.IsTransient(new RedisTimeoutException(CommandFlags.None, "slow", CommandStatus.Sent)));
+        Assert.True(RedisResilience.IsTransient(new TimeoutRejectedException()));
+        Assert.False(RedisResilience.IsTransient(new BrokenCircuitException()));
+        Assert.True(RedisResilience.IsRedisFailure(new BrokenCircuitException()));
+    }
+}
