@@ -4,7 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisRoles();
 builder.AddDistributedLocks();
-builder.AddHaSystemApiClient();
+builder.AddWorkerApiClient();
 builder.AddWorkerHeartbeat();
 builder.AddLeaderElection();
 builder.AddSalesReports();

@@ -48,19 +48,3 @@ public static class InfoApi
         return new InfoResponse(replica.Service, replica.Id, replica.ProcessId, replica.StartedAt, addresses, redis, cache.Snapshot(), memory);
     }
 }
-
-public sealed record InfoResponse(
-    string Service,
-    string Replica,
-    int ProcessId,
-    DateTimeOffset StartedAt,
-    string[] Addresses,
-    IReadOnlyDictionary<string, RedisRoleView> Redis,
-    CacheStatisticsView Cache,
-    MemoryView Memory);
-
-/// <summary>The replica's working set, managed heap and the memory the GC holds (committed), in bytes, and how full its catalog memory cache is.</summary>
-public sealed record MemoryView(long WorkingSetBytes, long ManagedHeapBytes, long GcCommittedBytes, MemoryCacheView CatalogCache);
-
-/// <summary>The primary a role's client writes to now (<see langword="null"/> while it has none), and its breaker's state.</summary>
-public sealed record RedisRoleView(string? Primary, bool Connected, double? PingMs, string Breaker);

@@ -53,5 +53,3 @@ public static class RedisProbeApi
         }
     }
 }
-
-public sealed record ProbeResponse(string Replica, string Role, string? Primary, double ElapsedMs);

@@ -20,6 +20,3 @@ public sealed class CacheStatistics
         return new CacheStatisticsView(total, hits, total == 0 ? null : (double)hits / total, counts);
     }
 }
-
-/// <summary>Lookups, hits (memory or Redis) and their ratio (<see langword="null"/> before the first lookup).</summary>
-public sealed record CacheStatisticsView(long Lookups, long Hits, double? HitRatio, IReadOnlyDictionary<string, long> ServedBy);

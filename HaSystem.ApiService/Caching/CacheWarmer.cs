@@ -53,8 +53,6 @@ public sealed class CacheWarmer(CatalogDbContext db, CatalogCache cache, IOption
     }
 }
 
-public sealed record WarmupResult(IReadOnlyDictionary<string, int> ProductsPerTenant);
-
 /// <summary>A warmed product is not in Redis: the cache role is unreachable or its breaker open. The caller retries (503).</summary>
 public sealed class CacheWarmupIncompleteException(string tenant, long productId)
     : Exception($"Product {productId} of '{tenant}' did not reach the Redis cache.");

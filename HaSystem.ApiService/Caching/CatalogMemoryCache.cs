@@ -19,6 +19,3 @@ public sealed class CatalogMemoryCache(IOptions<CatalogCacheOptions> options) : 
 
     public void Dispose() => Cache.Dispose();
 }
-
-/// <summary>L1's entries, their total size (in products) and its limit.</summary>
-public sealed record MemoryCacheView(long Entries, long Size, long SizeLimit);

@@ -91,5 +91,3 @@ public static class CatalogApi
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Product not found", detail: $"There is no product {id} in your catalog.");
 }
-
-public sealed record InvalidationResult(string Tenant);

@@ -26,5 +26,3 @@ public static class ChaosApi
         return TypedResults.Ok(new ChaosState(chaos.Failing));
     }
 }
-
-public sealed record ChaosState(bool DatabaseFailing);

@@ -65,20 +65,11 @@ public sealed class UnavailableExceptionHandler(IProblemDetailsService problems)
         LockUnavailableException or LeaseLostException => (StatusCodes.Status503ServiceUnavailable, "Coordination through Redis is unavailable", null),
         Caching.CacheWarmupIncompleteException => (StatusCodes.Status503ServiceUnavailable, "The Redis cache is unavailable", null),
         RedisException or BrokenCircuitException or TimeoutRejectedException => (StatusCodes.Status503ServiceUnavailable, "Redis is unavailable", null),
-        StaleFencingTokenException => (StatusCodes.Status409Conflict, "Stale fencing token", Problems.StaleFencingToken),
-        LockTimeoutException => (StatusCodes.Status409Conflict, "The same request is still being processed", Problems.InProgress),
-        ReportAlreadyProducedException => (StatusCodes.Status409Conflict, "Report already produced", Problems.AlreadyProduced),
-        IdempotencyKeyReusedException => (StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused with a different request", Problems.KeyReused),
+        StaleFencingTokenException => (StatusCodes.Status409Conflict, "Stale fencing token", ProblemTypes.StaleFencingToken),
+        LockTimeoutException => (StatusCodes.Status409Conflict, "The same request is still being processed", ProblemTypes.InProgress),
+        ReportAlreadyProducedException => (StatusCodes.Status409Conflict, "Report already produced", ProblemTypes.AlreadyProduced),
+        IdempotencyKeyReusedException => (StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused with a different request", ProblemTypes.KeyReused),
         UnknownProductsException => (StatusCodes.Status422UnprocessableEntity, "Unknown products", null),
         _ => (0, "", null),
     };
-}
-
-/// <summary>The <c>type</c> of the problems a client is expected to tell apart.</summary>
-public static class Problems
-{
-    public const string StaleFencingToken = "urn:hasystem:problem:stale-fencing-token";
-    public const string InProgress = "urn:hasystem:problem:request-in-progress";
-    public const string AlreadyProduced = "urn:hasystem:problem:already-produced";
-    public const string KeyReused = "urn:hasystem:problem:idempotency-key-reused";
 }

@@ -49,7 +49,3 @@ public static class AuthApi
             detail: $"Too many failed sign-in attempts for this user name or from this address; retry in {seconds} s.");
     }
 }
-
-public sealed record TokenRequest(
-    [property: Required, StringLength(100, MinimumLength = 1)] string UserName,
-    [property: Required, StringLength(200, MinimumLength = 1)] string Password);

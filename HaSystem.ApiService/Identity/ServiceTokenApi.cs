@@ -36,7 +36,3 @@ public static class ServiceTokenApi
         return TypedResults.Ok(issuer.IssueService(request.ClientId));
     }
 }
-
-public sealed record ServiceTokenRequest(
-    [property: Required, StringLength(100, MinimumLength = 1)] string ClientId,
-    [property: Required, StringLength(500, MinimumLength = 1)] string ClientSecret);

@@ -41,5 +41,3 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
         return new IssuedToken(new JwtSecurityTokenHandler().WriteToken(token), "Bearer", (int)settings.Lifetime.TotalSeconds);
     }
 }
-
-public sealed record IssuedToken(string AccessToken, string TokenType, int ExpiresIn);

@@ -4,13 +4,11 @@ using System.Text.RegularExpressions;
 namespace HaSystem.ApiService.Orders;
 
 /// <summary>
-/// The client's <c>Idempotency-Key</c> header: 1–100 letters, digits, <c>-</c>, <c>_</c> or <c>.</c> (a UUID fits),
+/// The client's <see cref="ApiHeaders.IdempotencyKey"/> header: 1–100 letters, digits, <c>-</c>, <c>_</c> or <c>.</c> (a UUID fits),
 /// so it can be part of a Redis key without reaching another key.
 /// </summary>
 public readonly partial record struct IdempotencyKey
 {
-    public const string HeaderName = "Idempotency-Key";
-
     private IdempotencyKey(string value) => Value = value;
 
     public string Value { get; }

@@ -27,10 +27,10 @@ public static class OrdersApi
 
     public static async Task<IResult> PlaceOrder(OrderRequest request, ClaimsPrincipal user, HttpContext context, OrderService orders, CancellationToken cancellationToken)
     {
-        if (!IdempotencyKey.TryParse(context.Request.Headers[IdempotencyKey.HeaderName].FirstOrDefault(), out var key))
+        if (!IdempotencyKey.TryParse(context.Request.Headers[ApiHeaders.IdempotencyKey].FirstOrDefault(), out var key))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid Idempotency-Key",
-                detail: $"Send an {IdempotencyKey.HeaderName} header of 1–100 letters, digits, '-', '_' or '.' (a UUID, for instance).");
+                detail: $"Send an {ApiHeaders.IdempotencyKey} header of 1–100 letters, digits, '-', '_' or '.' (a UUID, for instance).");
         }
 
         var (response, replayed) = await orders.PlaceAsync(CurrentTenant.Of(user), CurrentUser.Of(user), key, request, cancellationToken);

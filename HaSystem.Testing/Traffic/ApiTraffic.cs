@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -129,7 +130,7 @@ public sealed class ApiTraffic : IDisposable
         {
             Content = JsonContent.Create(new { items = new[] { new { productId, quantity = 1 } } }),
         };
-        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Add(ApiHeaders.IdempotencyKey, key);
         return request;
     }
 

@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Net;
 using System.Net.Http.Json;
 using HaSystem.Tests.Infrastructure;
@@ -139,7 +140,7 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
     private async Task<(HttpStatusCode Status, string Body, bool Replayed)> PlaceAsync(Uri replica, string user, string key, long productId, int quantity)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(Order(productId, quantity)) };
-        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Add(ApiHeaders.IdempotencyKey, key);
         request.Headers.Authorization = new("Bearer", await Api.TokenAsync(user));
         using var http = new HttpClient { BaseAddress = replica, Timeout = TimeSpan.FromSeconds(30) };
         using var response = await http.SendAsync(request);

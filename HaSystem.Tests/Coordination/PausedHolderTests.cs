@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Globalization;
 using System.Diagnostics;
 using System.Net;
@@ -53,7 +54,7 @@ public sealed class PausedHolderTests(ITestOutputHelper output) : SystemPerTest
             resumed = true;
             output.WriteLine(await holder.WaitForLineAsync("lost after ", TimeSpan.FromSeconds(15)));
             var late = await holder.WaitForLineAsync("write ", TimeSpan.FromSeconds(30));
-            Assert.Equal("write 409 urn:hasystem:problem:stale-fencing-token", late);
+            Assert.Equal($"write 409 {ProblemTypes.StaleFencingToken}", late);
         }
         finally
         {

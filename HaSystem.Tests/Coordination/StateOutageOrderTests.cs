@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -57,7 +58,7 @@ public sealed class StateOutageOrderTests(ITestOutputHelper output) : SystemPerT
     private async Task<(HttpStatusCode Status, string? RetryAfter, TimeSpan Elapsed)> PlaceAsync(Uri replica, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { items = new[] { new { productId = 7, quantity = 1 } } }) };
-        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Add(ApiHeaders.IdempotencyKey, key);
         request.Headers.Authorization = new("Bearer", await Api.TokenAsync("user@acme"));
         using var http = new HttpClient { BaseAddress = replica, Timeout = TimeSpan.FromSeconds(30) };
         var clock = Stopwatch.StartNew();

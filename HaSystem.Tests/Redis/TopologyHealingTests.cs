@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -127,7 +128,7 @@ public sealed class TopologyHealingTests(RunningSystemFixture fixture, ITestOutp
     private async Task<HttpResponseMessage> PlaceOrderAsync(Uri replica)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { items = new[] { new { productId = 2003, quantity = 1 } } }) };
-        request.Headers.Add("Idempotency-Key", $"degraded-{Guid.NewGuid():N}");
+        request.Headers.Add(ApiHeaders.IdempotencyKey, $"degraded-{Guid.NewGuid():N}");
         request.Headers.Authorization = new("Bearer", await fixture.Api.TokenAsync("user@globex"));
         using var http = new HttpClient { BaseAddress = replica, Timeout = TimeSpan.FromSeconds(15) };
         return await http.SendAsync(request);

@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -31,7 +32,7 @@ public sealed class ForgedFencingTokenTests(RunningSystemFixture fixture)
             }));
             var body = await forged.Content.ReadAsStringAsync();
             Assert.True(forged.StatusCode == HttpStatusCode.Conflict, $"token {token}: {(int)forged.StatusCode} {body}");
-            Assert.Equal("urn:hasystem:problem:stale-fencing-token", JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+            Assert.Equal(ProblemTypes.StaleFencingToken, JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
         }
 
         // The real leader's next report is still accepted.

@@ -1,3 +1,4 @@
+using HaSystem.Contracts.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -80,7 +81,7 @@ public sealed class HostileRequests(int seed, string signingKey)
 
         if (_random.NextDouble() < 0.3)
         {
-            headers.Add(("Idempotency-Key", Pick(["", " ", new string('k', 500), "../../x", "{\"a\":1}", Guid.NewGuid().ToString(), "%D0%BA%D0%BB", "\t"])));
+            headers.Add((ApiHeaders.IdempotencyKey, Pick(["", " ", new string('k', 500), "../../x", "{\"a\":1}", Guid.NewGuid().ToString(), "%D0%BA%D0%BB", "\t"])));
         }
 
         if (_random.NextDouble() < 0.2)

@@ -13,13 +13,11 @@ namespace HaSystem.Web.ApiClients;
 /// </summary>
 public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToken, ILogger<HaSystemApiClient> logger)
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     public Task<ApiResult<IssuedToken>> IssueTokenAsync(string userName, string password, CancellationToken cancellationToken) =>
-        SendAsync<IssuedToken>(HttpMethod.Post, "/api/auth/token", new { userName, password }, anonymous: true, cancellationToken: cancellationToken);
+        SendAsync<IssuedToken>(HttpMethod.Post, "/api/auth/token", new TokenRequest(userName, password), anonymous: true, cancellationToken: cancellationToken);
 
-    public Task<ApiResult<ApiInfo>> GetInfoAsync(CancellationToken cancellationToken) =>
-        SendAsync<ApiInfo>(HttpMethod.Get, "/api/info", anonymous: true, cancellationToken: cancellationToken);
+    public Task<ApiResult<InfoResponse>> GetInfoAsync(CancellationToken cancellationToken) =>
+        SendAsync<InfoResponse>(HttpMethod.Get, "/api/info", anonymous: true, cancellationToken: cancellationToken);
 
     /// <summary>The API's readiness through the shared address (200 for Healthy and Degraded, 503 for Unhealthy).</summary>
     public Task<ApiResult<ApiReadiness>> GetReadinessAsync(CancellationToken cancellationToken) =>
@@ -28,11 +26,11 @@ public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToke
     public Task<ApiResult<ProductPage>> GetProductsAsync(int page, int pageSize, string? search, CancellationToken cancellationToken) =>
         SendAsync<ProductPage>(HttpMethod.Get, $"/api/catalog/products?page={page}&pageSize={pageSize}&search={Uri.EscapeDataString(search ?? "")}", cancellationToken: cancellationToken);
 
-    public Task<ApiResult<Product>> GetProductAsync(long id, CancellationToken cancellationToken) =>
-        SendAsync<Product>(HttpMethod.Get, $"/api/catalog/products/{id}", cancellationToken: cancellationToken);
+    public Task<ApiResult<ProductDto>> GetProductAsync(long id, CancellationToken cancellationToken) =>
+        SendAsync<ProductDto>(HttpMethod.Get, $"/api/catalog/products/{id}", cancellationToken: cancellationToken);
 
-    public Task<ApiResult<Product>> UpdateProductAsync(long id, ProductInput input, CancellationToken cancellationToken) =>
-        SendAsync<Product>(HttpMethod.Put, $"/api/catalog/products/{id}", input, cancellationToken: cancellationToken);
+    public Task<ApiResult<ProductDto>> UpdateProductAsync(long id, ProductInput input, CancellationToken cancellationToken) =>
+        SendAsync<ProductDto>(HttpMethod.Put, $"/api/catalog/products/{id}", input, cancellationToken: cancellationToken);
 
     public Task<ApiResult<JsonElement>> InvalidateCatalogCacheAsync(CancellationToken cancellationToken) =>
         SendAsync<JsonElement>(HttpMethod.Post, "/api/catalog/cache/invalidate", cancellationToken: cancellationToken);
@@ -41,14 +39,14 @@ public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToke
     /// Places an order under the checkout's idempotency key. The standard resilience handler may retry the POST; with
     /// the key, a retry (or a second submit) gets the first order back instead of placing another.
     /// </summary>
-    public Task<ApiResult<PlacedOrder>> PlaceOrderAsync(string idempotencyKey, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken) =>
-        SendAsync<PlacedOrder>(HttpMethod.Post, "/api/orders", new { items = lines }, configure: r => r.Headers.Add(IdempotencyKeyHeader, idempotencyKey), cancellationToken: cancellationToken);
+    public Task<ApiResult<OrderResponse>> PlaceOrderAsync(string idempotencyKey, IReadOnlyList<OrderLineRequest> lines, CancellationToken cancellationToken) =>
+        SendAsync<OrderResponse>(HttpMethod.Post, "/api/orders", new OrderRequest(lines), configure: r => r.Headers.Add(ApiHeaders.IdempotencyKey, idempotencyKey), cancellationToken: cancellationToken);
 
     public Task<ApiResult<OrderHistoryPage>> GetOrdersAsync(int page, int pageSize, CancellationToken cancellationToken) =>
         SendAsync<OrderHistoryPage>(HttpMethod.Get, $"/api/orders?page={page}&pageSize={pageSize}", cancellationToken: cancellationToken);
 
-    public Task<ApiResult<IReadOnlyList<SalesReport>>> GetReportsAsync(CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<SalesReport>>(HttpMethod.Get, "/api/reports", cancellationToken: cancellationToken);
+    public Task<ApiResult<IReadOnlyList<SalesReportView>>> GetReportsAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<SalesReportView>>(HttpMethod.Get, "/api/reports", cancellationToken: cancellationToken);
 
     private async Task<ApiResult<T>> SendAsync<T>(
         HttpMethod method, string path, object? body = null, bool anonymous = false, Action<HttpRequestMessage>? configure = null,

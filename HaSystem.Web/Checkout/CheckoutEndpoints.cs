@@ -39,7 +39,7 @@ public static class CheckoutEndpoints
             return Back(CheckoutOutcome.Changed);
         }
 
-        var placed = await api.PlaceOrderAsync(key, cart.Lines.Select(l => new OrderLine(l.ProductId, l.Quantity)).ToList(), cancellationToken);
+        var placed = await api.PlaceOrderAsync(key, cart.Lines.Select(l => new OrderLineRequest(l.ProductId, l.Quantity)).ToList(), cancellationToken);
         if (placed.Value is { } order)
         {
             // If this save fails, the cart keeps its lines and key: placing again finds the same order.

@@ -6,7 +6,7 @@ namespace HaSystem.Web.Status;
 /// <summary>Everything the System status page shows, as seen from the web replica that rendered it.</summary>
 public sealed record SystemStatus(
     WebReplicaView Web,
-    ApiResult<ApiInfo> Api,
+    ApiResult<InfoResponse> Api,
     IReadOnlyList<RedisRoleStatus> Redis,
     LeaderView Leader,
     DateTimeOffset TakenAt);

@@ -44,7 +44,7 @@ public sealed class ServiceTokenHandler(IHttpClientFactory clients, IOptions<Api
 
             var settings = options.Value;
             using var http = clients.CreateClient(TokenClientName);
-            using var response = await http.PostAsJsonAsync("/api/auth/service-token", new { settings.ClientId, settings.ClientSecret }, cancellationToken);
+            using var response = await http.PostAsJsonAsync("/api/auth/service-token", new ServiceTokenRequest(settings.ClientId, settings.ClientSecret), cancellationToken);
             response.EnsureSuccessStatusCode();
             var issued = await response.Content.ReadFromJsonAsync<IssuedToken>(cancellationToken)
                 ?? throw new InvalidOperationException("The API answered the token request without a token.");
@@ -66,6 +66,4 @@ public sealed class ServiceTokenHandler(IHttpClientFactory clients, IOptions<Api
 
         base.Dispose(disposing);
     }
-
-    private sealed record IssuedToken(string AccessToken, int ExpiresIn);
 }

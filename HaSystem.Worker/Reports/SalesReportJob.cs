@@ -13,7 +13,7 @@ namespace HaSystem.Worker.Reports;
 /// late write is refused by the database, and the refusal ends its leadership.
 /// </summary>
 public sealed partial class SalesReportJob(
-    HaSystemApiClient api,
+    WorkerApiClient api,
     ReplicaIdentity replica,
     IOptions<SalesReportOptions> options,
     TimeProvider time,
@@ -37,7 +37,7 @@ public sealed partial class SalesReportJob(
                 {
                     lease.ThrowIfLost();
                     var outcome = await api.ProduceReportAsync(
-                        new ReportSubmission(progress.Tenant, start, (int)period, lease.FencingToken, replica.Id), cancellationToken);
+                        new SalesReportInput(progress.Tenant, start, (int)period, lease.FencingToken, replica.Id), cancellationToken);
                     if (outcome == ReportOutcome.StaleToken)
                     {
                         throw new LeaseLostException(lease.Key, lease.FencingToken);

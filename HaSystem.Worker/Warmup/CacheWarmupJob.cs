@@ -18,11 +18,11 @@ public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
 {
     private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly IConnectionMultiplexer _cache;
-    private readonly HaSystemApiClient _api;
+    private readonly WorkerApiClient _api;
     private readonly TimeProvider _time;
     private readonly ILogger<CacheWarmupJob> _logger;
 
-    public CacheWarmupJob([FromKeyedServices(RedisRoles.Cache)] IConnectionMultiplexer cache, HaSystemApiClient api, TimeProvider time, ILogger<CacheWarmupJob> logger)
+    public CacheWarmupJob([FromKeyedServices(RedisRoles.Cache)] IConnectionMultiplexer cache, WorkerApiClient api, TimeProvider time, ILogger<CacheWarmupJob> logger)
     {
         _cache = cache;
         _api = api;

@@ -2,19 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace HaSystem.Worker.Api;
 
-public static class ApiClientExtensions
+public static class WorkerApiClientExtensions
 {
     /// <summary>
-    /// <see cref="HaSystemApiClient"/> through service discovery and the standard resilience handler (from the
+    /// <see cref="WorkerApiClient"/> through service discovery and the standard resilience handler (from the
     /// service defaults), authenticated with the worker's service token.
     /// </summary>
-    public static IHostApplicationBuilder AddHaSystemApiClient(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddWorkerApiClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ApiOptions>(ApiOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTransient<ServiceTokenHandler>();
         builder.Services.AddHttpClient(ServiceTokenHandler.TokenClientName, ConfigureBaseAddress);
-        builder.Services.AddHttpClient<HaSystemApiClient>(ConfigureBaseAddress).AddHttpMessageHandler<ServiceTokenHandler>();
+        builder.Services.AddHttpClient<WorkerApiClient>(ConfigureBaseAddress).AddHttpMessageHandler<ServiceTokenHandler>();
         return builder;
     }
 

@@ -4,13 +4,13 @@ using System.Net.Http.Json;
 namespace HaSystem.Worker.Api;
 
 /// <summary>The worker's calls to the API, as the <c>worker</c> service.</summary>
-public sealed class HaSystemApiClient(HttpClient http)
+public sealed class WorkerApiClient(HttpClient http)
 {
     public async Task<IReadOnlyList<ReportProgress>> GetReportProgressAsync(CancellationToken cancellationToken) =>
         await http.GetFromJsonAsync<IReadOnlyList<ReportProgress>>("/api/reports/progress", cancellationToken) ?? [];
 
     /// <summary>Writes one report with the leader's fencing token.</summary>
-    public async Task<ReportOutcome> ProduceReportAsync(ReportSubmission report, CancellationToken cancellationToken)
+    public async Task<ReportOutcome> ProduceReportAsync(SalesReportInput report, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("/api/reports", report, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Created)
@@ -21,7 +21,7 @@ public sealed class HaSystemApiClient(HttpClient http)
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             var problem = await response.Content.ReadFromJsonAsync<Problem>(cancellationToken);
-            return problem?.Type == "urn:hasystem:problem:already-produced" ? ReportOutcome.AlreadyProduced : ReportOutcome.StaleToken;
+            return problem?.Type == ProblemTypes.AlreadyProduced ? ReportOutcome.AlreadyProduced : ReportOutcome.StaleToken;
         }
 
         response.EnsureSuccessStatusCode();
@@ -38,10 +38,6 @@ public sealed class HaSystemApiClient(HttpClient http)
     private sealed record Problem(string? Type, string? Title);
 }
 
-public sealed record ReportProgress(string Tenant, long? LastPeriodStart);
-
-public sealed record ReportSubmission(string Tenant, long PeriodStart, int PeriodSeconds, long FencingToken, string ProducedBy);
-
 public enum ReportOutcome
 {
     Produced,
@@ -50,5 +46,3 @@ public enum ReportOutcome
     /// <summary>The API has accepted a higher fencing token: another replica leads now.</summary>
     StaleToken,
 }
-
-public sealed record WarmupResult(IReadOnlyDictionary<string, int> ProductsPerTenant);

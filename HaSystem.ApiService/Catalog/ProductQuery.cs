@@ -1,0 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HaSystem.ApiService.Catalog;
+
+/// <summary>Paging and search of the product list; out-of-range values are a 400, not silently clamped.</summary>
+public sealed record ProductQuery(
+    [property: Range(1, 100_000)] int Page = 1,
+    [property: Range(1, 100)] int PageSize = 20,
+    [property: StringLength(100)] string? Search = null);
