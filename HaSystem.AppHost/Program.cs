@@ -1,11 +1,14 @@
+using HaSystem.AppHost.Redis;
+using Microsoft.Extensions.Configuration;
 using HaSystem.Coordination.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Redis: one set of Sentinels monitoring two groups with opposite memory policies (see docs/ARCHITECTURE.md).
 var sentinels = builder.AddRedisSentinels("sentinel", builder.AddGeneratedSecret("redis-admin-password", minLength: 32));
-var cache = sentinels.AddMonitoredGroup("cache", replicas: 1).WithEvictingCache(sentinels.Resource.Options.CacheMaxMemory);
-var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence(sentinels.Resource.Options.StateMaxMemory).WithWritesConfirmedByReplicas(1, maxLag: TimeSpan.FromSeconds(3));
+var memory = builder.Configuration.GetSection(RedisMemoryOptions.SectionName).Get<RedisMemoryOptions>() ?? new();
+var cache = sentinels.AddMonitoredGroup(RedisRoles.Cache, replicas: 1).WithEvictingCache(memory.CacheMaxMemory);
+var state = sentinels.AddMonitoredGroup(RedisRoles.State, replicas: 2).WithDurablePersistence(memory.StateMaxMemory).WithWritesConfirmedByReplicas(1, maxLag: TimeSpan.FromSeconds(3));
 
 // Each service reaches Redis as a user of its own, limited to its own keys (README, "Security model").
 var apiRedisUser = sentinels.AddUser("apiservice", builder.AddGeneratedSecret("redis-apiservice-password", minLength: 32))

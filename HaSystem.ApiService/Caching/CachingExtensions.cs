@@ -18,6 +18,7 @@ public static class CachingExtensions
     public static IHostApplicationBuilder AddCatalogCache(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<CatalogCacheOptions>(CatalogCacheOptions.SectionName);
+        builder.Services.AddCatalogCacheProblems();
 
         // Both the L2 and the backplane dispose the multiplexer they are given when the cache is disposed; that only
         // happens when the host shuts down, after which nothing uses the connection.

@@ -10,7 +10,8 @@ public static class ErrorHandlingExtensions
 
     /// <summary>
     /// Every error is an RFC 7807 problem: validation (400), bad JSON (400), oversized bodies (413), unknown routes
-    /// (404), unavailable dependencies (503). No stack trace or exception message reaches a client in any environment.
+    /// (404), and each feature's exceptions as the feature registers them (<see cref="ExceptionProblemExtensions"/>).
+    /// No stack trace reaches a client in any environment.
     /// </summary>
     public static IHostApplicationBuilder AddApiErrorHandling(this IHostApplicationBuilder builder)
     {
@@ -19,7 +20,8 @@ public static class ErrorHandlingExtensions
             // The developer exception details would otherwise be added in Development.
             context.ProblemDetails.Extensions.Remove("exception");
         });
-        builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
+        builder.Services.AddSingleton<ExceptionProblems>();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddValidation();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

@@ -17,6 +17,7 @@ public static class CatalogDatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString("catalog")
             ?? throw new InvalidOperationException("ConnectionStrings:catalog is missing: the AppHost provides it.");
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddCatalogDatabaseProblems();
         builder.Services.AddSingleton(services => new CatalogWriteLock(
             connectionString, services.GetRequiredService<IOptions<CatalogDatabaseOptions>>(), services.GetRequiredService<TimeProvider>()));
 

@@ -11,6 +11,7 @@ public static class OrdersExtensions
         builder.Services.AddValidatedOptions<PaymentOptions>(PaymentOptions.SectionName);
         builder.Services.AddSingleton<SimulatedPaymentProvider>();
         builder.Services.AddScoped<OrderService>();
+        builder.Services.AddOrderProblems();
         return builder;
     }
 }

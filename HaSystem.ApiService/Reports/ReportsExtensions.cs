@@ -7,6 +7,7 @@ public static class ReportsExtensions
         builder.Services.AddValidatedOptions<ReportOptions>(ReportOptions.SectionName);
         builder.Services.AddScoped<ReportStore>();
         builder.Services.AddSingleton<LeaseHolderCheck>();
+        builder.Services.AddReportProblems();
         return builder;
     }
 }

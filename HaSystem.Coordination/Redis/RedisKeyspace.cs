@@ -45,17 +45,4 @@ public static class RedisKeyspace
 
     /// <summary>The web front end's shared Data Protection key ring, encrypted.</summary>
     public const string WebKeyRing = Web + "dataprotection:keys";
-
-    /// <summary>
-    /// What StackExchange.Redis itself uses on every connection: the key it reads to break ties between primaries, and
-    /// the channel on which clients announce topology changes to one another.
-    /// </summary>
-    public static class Client
-    {
-        /// <summary>StackExchange.Redis's default tie-breaker key, read on connect.</summary>
-        public const string TieBreaker = "__Booksleeve_TieBreak";
-
-        /// <summary>StackExchange.Redis's default configuration-change channel.</summary>
-        public const string ConfigurationChannel = "__Booksleeve_MasterChanged";
-    }
 }

@@ -23,6 +23,7 @@ public sealed partial class RedisSentinelWatch(
     private readonly Lock _gate = new();
     private ConnectionMultiplexer? _sentinels;
     private Task? _watching;
+    private int _disposed;
     private RedisSentinelView _current = RedisSentinelView.Unknown(role, connection.EndPoints.Count);
 
     /// <summary>The role (Sentinel service name) this watch follows.</summary>
@@ -56,8 +57,17 @@ public sealed partial class RedisSentinelWatch(
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Idempotent: the host disposes the watch twice, as the keyed singleton and as the hosted service it also is. A
+    /// second dispose that threw would crash a service whose start failed, hiding the reason it failed.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_sentinels is not null)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using HaSystem.Coordination.Redis;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -59,7 +58,7 @@ internal static class RedisAclRules
         foreach (var user in topology.Users)
         {
             var rules = new StringBuilder("resetkeys resetchannels -@all ").Append(ServiceCommands)
-                .Append(CultureInfo.InvariantCulture, $" %R~{RedisKeyspace.Client.TieBreaker} &{RedisKeyspace.Client.ConfigurationChannel}");
+                .Append(CultureInfo.InvariantCulture, $" %R~{StackExchangeRedisDefaults.TieBreaker} &{StackExchangeRedisDefaults.ConfigurationChannel}");
             foreach (var grant in user.Grants.Where(g => g.Group == group))
             {
                 rules.Append(' ').Append(grant.Access switch

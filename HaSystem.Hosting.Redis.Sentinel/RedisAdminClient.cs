@@ -5,11 +5,11 @@ using StackExchange.Redis;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The AppHost's own connections to each node and Sentinel, for health checks and role tracking. One
-/// multiplexer per process, created on first use, fail-fast: a node that is down answers "not connected"
-/// at once instead of queueing commands until a timeout.
+/// The AppHost's own connections to each node and Sentinel, as the <c>admin</c> user, for health checks, role tracking
+/// and an AppHost's own monitors (resolve it from the AppHost's services). One multiplexer per process, created on
+/// first use, fail-fast: a node that is down answers "not connected" at once instead of queueing commands until a timeout.
 /// </summary>
-internal sealed class RedisAdminClient : IAsyncDisposable
+public sealed class RedisAdminClient : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(1);
 
@@ -24,7 +24,7 @@ internal sealed class RedisAdminClient : IAsyncDisposable
         GetServerAsync(sentinel.Name, sentinel.PrimaryEndpoint, sentinel.Topology.PasswordParameter, sentinel: true, cancellationToken);
 
     /// <summary>Reads <c>INFO replication</c> of a node; <see langword="null"/> when it cannot be reached.</summary>
-    public async Task<RedisReplicationInfo?> TryGetReplicationAsync(RedisNodeResource node, CancellationToken cancellationToken)
+    internal async Task<RedisReplicationInfo?> TryGetReplicationAsync(RedisNodeResource node, CancellationToken cancellationToken)
     {
         try
         {
@@ -44,7 +44,7 @@ internal sealed class RedisAdminClient : IAsyncDisposable
     }
 
     /// <summary>Asks one Sentinel where the primary of a group is; <see langword="null"/> when it cannot say.</summary>
-    public async Task<EndPoint?> TryGetPrimaryAsync(RedisSentinelResource sentinel, string group, CancellationToken cancellationToken)
+    internal async Task<EndPoint?> TryGetPrimaryAsync(RedisSentinelResource sentinel, string group, CancellationToken cancellationToken)
     {
         try
         {
@@ -62,6 +62,7 @@ internal sealed class RedisAdminClient : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         foreach (var connection in _connections.Values.Where(c => c.IsValueCreated))

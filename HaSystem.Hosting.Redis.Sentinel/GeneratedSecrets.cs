@@ -1,7 +1,7 @@
 namespace Aspire.Hosting;
 
 /// <summary>Secrets the AppHost generates on the first run (kept in its user secrets) unless one is set.</summary>
-internal static class GeneratedSecrets
+public static class GeneratedSecrets
 {
     /// <summary>
     /// A secret parameter with a generated value of at least <paramref name="minLength"/> letters and digits; set

@@ -5,14 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// The folder of one AppHost run under the temp directory: a sub-folder per Redis node (data, AOF, generated
-/// configuration) and one for the SQLite catalog. Every run starts empty; the folder is removed when the AppHost
+/// The folder of one AppHost run under the temp directory: a sub-folder per Redis node and Sentinel (data, AOF,
+/// generated configuration), and one for any other resource that keeps files (HaSystem's SQLite catalog). Every run starts empty; the folder is removed when the AppHost
 /// stops, and folders that a crashed run left behind are removed by the next one.
 /// </summary>
 public sealed class RunDirectory
 {
-    private static readonly string Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hasystem");
-
     private RunDirectory(string path) => Path = path;
 
     /// <summary>The folder of this run.</summary>
@@ -29,19 +27,21 @@ public sealed class RunDirectory
             return existing;
         }
 
-        var directory = Create();
+        // Named after the application (HaSystem.AppHost: $TMPDIR/hasystem), so that tools can find the runs of one app.
+        var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), builder.Environment.ApplicationName.Split('.')[0].ToLowerInvariant());
+        var directory = Create(root);
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(new RunDirectoryCleanup(directory));
         return directory;
     }
 
     /// <summary>Creates the folder of this run, after removing those of runs whose AppHost is gone.</summary>
-    private static RunDirectory Create()
+    private static RunDirectory Create(string root)
     {
-        Directory.CreateDirectory(Root);
-        RemoveAbandonedRuns();
+        Directory.CreateDirectory(root);
+        RemoveAbandonedRuns(root);
         var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-        var path = System.IO.Path.Combine(Root, $"{Environment.ProcessId}-{stamp}-{Guid.NewGuid():N}"[..40]);
+        var path = System.IO.Path.Combine(root, $"{Environment.ProcessId}-{stamp}-{Guid.NewGuid():N}"[..40]);
         CreatePrivateDirectory(path);
         return new RunDirectory(path);
     }
@@ -86,9 +86,9 @@ public sealed class RunDirectory
         }
     }
 
-    private static void RemoveAbandonedRuns()
+    private static void RemoveAbandonedRuns(string root)
     {
-        foreach (var dir in Directory.EnumerateDirectories(Root))
+        foreach (var dir in Directory.EnumerateDirectories(root))
         {
             var name = System.IO.Path.GetFileName(dir);
             var pidText = name.Split('-')[0];

@@ -29,7 +29,7 @@ public static class RedisSentinelBuilderExtensions
     /// var sentinels = builder.AddRedisSentinels("sentinel", adminPassword);
     /// var state = sentinels.AddMonitoredGroup("state", replicas: 2).WithDurablePersistence("256mb");
     /// var apiUser = sentinels.AddUser("api", apiPassword).WithKeys(state, "orders:");
-    /// builder.AddProject&lt;Projects.Api&gt;("api").WithReference(state, apiUser).WaitFor(state);
+    /// builder.AddProject&lt;Projects.Api&gt;("api").WithReference(state, apiUser).WaitForFirstElection(state);
     /// </code>
     /// </example>
     /// <exception cref="DistributedApplicationException">
@@ -156,16 +156,21 @@ public static class RedisSentinelBuilderExtensions
         return groupBuilder;
     }
 
+    private static string ValidMemorySize(string maxMemory, string group) =>
+        !string.IsNullOrWhiteSpace(maxMemory) && System.Text.RegularExpressions.Regex.IsMatch(maxMemory, "^[0-9]+(b|k|kb|m|mb|g|gb)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+            ? maxMemory
+            : throw new DistributedApplicationException($"The maxmemory of Redis group '{group}' must be a Redis memory size such as 256mb, not '{maxMemory}'.");
+
     /// <summary>
-    /// Makes the group an evicting cache: <c>maxmemory</c> with <c>allkeys-lru</c> and no persistence. Only data that
+    /// Makes the group an evicting cache: at most <paramref name="maxMemory"/> (a Redis size such as <c>256mb</c>) with
+    /// <c>allkeys-lru</c>, and no persistence. Only data that
     /// can be rebuilt belongs here.
     /// </summary>
     public static IResourceBuilder<RedisMonitoredGroupResource> WithEvictingCache(
         this IResourceBuilder<RedisMonitoredGroupResource> group, string maxMemory)
     {
         ArgumentNullException.ThrowIfNull(group);
-        ArgumentException.ThrowIfNullOrWhiteSpace(maxMemory);
-        group.Resource.Settings.MaxMemory = maxMemory;
+        group.Resource.Settings.MaxMemory = ValidMemorySize(maxMemory, group.Resource.Name);
         group.Resource.Settings.MaxMemoryPolicy = "allkeys-lru";
         group.Resource.Settings.AppendOnly = false;
         return group;
@@ -179,8 +184,7 @@ public static class RedisSentinelBuilderExtensions
         this IResourceBuilder<RedisMonitoredGroupResource> group, string maxMemory)
     {
         ArgumentNullException.ThrowIfNull(group);
-        ArgumentException.ThrowIfNullOrWhiteSpace(maxMemory);
-        group.Resource.Settings.MaxMemory = maxMemory;
+        group.Resource.Settings.MaxMemory = ValidMemorySize(maxMemory, group.Resource.Name);
         group.Resource.Settings.MaxMemoryPolicy = "noeviction";
         group.Resource.Settings.AppendOnly = true;
         group.Resource.Settings.AppendFsync = "everysec";

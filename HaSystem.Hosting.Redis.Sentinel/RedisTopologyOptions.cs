@@ -37,18 +37,6 @@ public sealed class RedisTopologyOptions
     [Range(500, 3_600_000)]
     public int FailoverTimeoutMilliseconds { get; set; } = 2000;
 
-    /// <summary><c>maxmemory</c> of every node of the <c>cache</c> role.</summary>
-    [Required]
-    [RegularExpression("^[0-9]+(b|k|kb|m|mb|g|gb)?$", ErrorMessage = "CacheMaxMemory must be a Redis memory size such as 256mb.")]
-    public string CacheMaxMemory { get; set; } = "256mb";
-
-    /// <summary>
-    /// <c>maxmemory</c> of every node of the <c>state</c> role: with <c>noeviction</c>, a full <c>state</c> refuses
-    /// writes instead of growing until the machine swaps; the services report it Degraded from 80 % on.
-    /// </summary>
-    [Required]
-    [RegularExpression("^[0-9]+(b|k|kb|m|mb|g|gb)?$", ErrorMessage = "StateMaxMemory must be a Redis memory size such as 256mb.")]
-    public string StateMaxMemory { get; set; } = "256mb";
 
     /// <summary>Checks the options and explains every problem in one message.</summary>
     public void Validate()

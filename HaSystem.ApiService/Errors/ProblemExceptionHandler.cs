@@ -1,0 +1,41 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace HaSystem.ApiService.Errors;
+
+/// <summary>
+/// Answers an exception with the problem <see cref="ExceptionProblems"/> finds for it: a 503 with <c>Retry-After</c>
+/// when a dependency is down and there is nothing to fall back on, a 409 for a lost race or a stale fencing token, a
+/// 422 for a request that contradicts stored data, a 4xx for a malformed request. Anything else stays a 500 without
+/// details.
+/// </summary>
+public sealed class ProblemExceptionHandler(ExceptionProblems map, IProblemDetailsService problems) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (map.Find(exception) is not var (problem, cause))
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = problem.Status;
+        if (problem.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = problem.Status,
+                Title = problem.Title,
+                Type = problem.Type,
+                Detail = cause is BadHttpRequestException ? null : problem.DetailOf(cause),
+            },
+        });
+    }
+}
