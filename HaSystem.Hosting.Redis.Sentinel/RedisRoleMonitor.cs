@@ -11,7 +11,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// turned into a replica of the promoted one at once, as the Sentinels themselves would on their next check, up to
 /// 10 s later: clients that still write to it get refusals (it has no replica to confirm a write) until then.
 /// </summary>
-internal sealed class RedisRoleMonitor(
+internal sealed partial class RedisRoleMonitor(
     DistributedApplicationModel model,
     RedisAdminClient client,
     ResourceNotificationService notifications,
@@ -37,7 +37,8 @@ internal sealed class RedisRoleMonitor(
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // One failed observation must not stop the monitor (nor, through it, the AppHost).
-                    loggers.GetLogger(group).LogDebug(ex, "Could not observe the roles of '{Group}'.", group.Name);
+                    var logger = loggers.GetLogger(group);
+                    LogUnobservable(logger, ex);
                 }
             }
         }
@@ -75,7 +76,7 @@ internal sealed class RedisRoleMonitor(
             .FirstOrDefault();
         if (primary is not null && primary != group.LastKnownPrimary)
         {
-            loggers.GetLogger(group).LogWarning("Primary of '{Group}' moved from {Previous} to {Current}.", group.Name, group.LastKnownPrimary.Name, primary.Name);
+            LogPrimaryMoved(loggers.GetLogger(group), group.Name, group.LastKnownPrimary.Name, primary.Name);
             group.LastKnownPrimary = primary;
         }
 
@@ -98,9 +99,7 @@ internal sealed class RedisRoleMonitor(
             await server.ExecuteAsync("REPLICAOF", RedisConfigFiles.LoopbackAddress, port).ConfigureAwait(false);
             await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "normal").ConfigureAwait(false);
             await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub").ConfigureAwait(false);
-            loggers.GetLogger(group).LogWarning(
-                "{Node} answered as primary of '{Group}' although the Sentinels promoted the node on port {Port}: made it a replica of that node.",
-                node.Name, group.Name, port);
+            LogDemoted(loggers.GetLogger(group), node.Name, group.Name, port);
         }
     }
 
@@ -111,7 +110,8 @@ internal sealed class RedisRoleMonitor(
     {
         if (await PublishAsync(node, RedisResourceProperties.Role, role).ConfigureAwait(false))
         {
-            loggers.GetLogger(node).LogInformation("Role: {Role}.", role);
+            var logger = loggers.GetLogger(node);
+            LogRole(logger, role);
 
             // Custom properties sit behind "Show all" in the dashboard; the icon shows the primary in the list itself.
             var (icon, variant) = role switch
@@ -147,4 +147,19 @@ internal sealed class RedisRoleMonitor(
         }).ConfigureAwait(false);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not observe the roles of the group.")]
+    private static partial void LogUnobservable(ILogger logger, Exception exception);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Node} answered as primary of '{Group}' although the Sentinels promoted the node on port {Port}: made it a replica of that node.")]
+    private static partial void LogDemoted(ILogger logger, string node, string group, int port);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Primary of '{Group}' moved from {Previous} to {Current}.")]
+    private static partial void LogPrimaryMoved(ILogger logger, string group, string previous, string current);
+
+    
+    [LoggerMessage(Level = LogLevel.Information, Message = "Role: {Role}.")]
+    private static partial void LogRole(ILogger logger, string role);
 }

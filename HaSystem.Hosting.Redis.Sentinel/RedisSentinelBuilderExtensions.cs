@@ -12,7 +12,7 @@ namespace Aspire.Hosting;
 /// Models a Sentinel-managed Redis deployment made of local <c>redis-server</c> and <c>redis-sentinel</c>
 /// processes: groups of one primary and its replicas, monitored by a set of Sentinels.
 /// </summary>
-public static class RedisSentinelBuilderExtensions
+public static partial class RedisSentinelBuilderExtensions
 {
     /// <summary>
     /// Adds the Sentinels (<c>{name}-0</c>, <c>{name}-1</c>, …) of a Redis topology. Add the monitored groups with
@@ -226,8 +226,8 @@ public static class RedisSentinelBuilderExtensions
         {
             if (!group.Resource.FirstElection.IsCompleted)
             {
-                e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(r)
-                    .LogInformation("Waiting for the first primary election of Redis group '{Group}'.", group.Resource.Name);
+                var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(r);
+                LogWaitingForFirstElection(logger, group.Resource.Name);
                 await group.Resource.FirstElection.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         });
@@ -300,4 +300,7 @@ public static class RedisSentinelBuilderExtensions
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, factory, failureStatus: null, tags: null));
         return key;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the first primary election of Redis group '{Group}'.")]
+    private static partial void LogWaitingForFirstElection(ILogger logger, string group);
 }

@@ -173,7 +173,7 @@ public sealed class HaSystemApp : IAsyncDisposable
     public string? PropertyOfInstance(string resourceId, string property) =>
         Tracker.Latest.TryGetValue(resourceId, out var e) ? e.Snapshot.Properties.FirstOrDefault(p => p.Name == property)?.Value?.ToString() : null;
 
-    private static IEnumerable<int> ChildProcesses(int pid)
+    private static int[] ChildProcesses(int pid)
     {
         var path = $"/proc/{pid}/task/{pid}/children";
         return File.Exists(path)
@@ -222,8 +222,8 @@ public sealed class HaSystemApp : IAsyncDisposable
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero };
         if (endpoint == "https")
         {
-            // The ASP.NET Core development certificate is self-signed: a test trusts it as a developer's browser does.
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            // The ASP.NET Core development certificate is self-signed: a test trusts it, and only it, as a developer's browser does.
+            handler.SslOptions.RemoteCertificateValidationCallback = DevelopmentCertificate.Validate;
         }
 
         var client = new HttpClient(handler) { BaseAddress = OnLoopback(App.GetEndpoint(service, endpoint)), Timeout = timeout ?? TimeSpan.FromSeconds(5) };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,15 +38,15 @@ public sealed class ResourceTracker : IAsyncDisposable
         {
             var s = e.Snapshot;
             var properties = string.Join(", ", s.Properties.Where(p => p.Name.StartsWith("redis.", StringComparison.Ordinal)).Select(p => $"{p.Name}={p.Value}"));
-            text.AppendLine($"  {id}: state={s.State?.Text ?? "?"} health={s.HealthStatus?.ToString() ?? "-"} exit={s.ExitCode?.ToString() ?? "-"} {properties}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {id}: state={s.State?.Text ?? "?"} health={s.HealthStatus?.ToString() ?? "-"} exit={s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"} {properties}");
         }
 
         foreach (var (id, lines) in _logs.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            text.AppendLine($"--- last log lines of {id} ---");
+            text.AppendLine(CultureInfo.InvariantCulture, $"--- last log lines of {id} ---");
             foreach (var line in lines.TakeLast(logLines))
             {
-                text.AppendLine($"  {line}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {line}");
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using HaSystem.Web.ApiClients;
 using HaSystem.Web.Cart;
-using HaSystem.Web.Components.Shared;
+using HaSystem.Web.Components.Common;
 
 namespace HaSystem.Web.Tests;
 

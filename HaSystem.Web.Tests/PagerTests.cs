@@ -1,4 +1,4 @@
-using HaSystem.Web.Components.Shared;
+using HaSystem.Web.Components.Common;
 
 namespace HaSystem.Web.Tests;
 

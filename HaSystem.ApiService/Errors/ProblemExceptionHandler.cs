@@ -12,22 +12,22 @@ namespace HaSystem.ApiService.Errors;
 public sealed class ProblemExceptionHandler(ExceptionProblems map, IProblemDetailsService problems) : IExceptionHandler
 {
     /// <inheritdoc />
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (map.Find(exception) is not var (problem, cause))
         {
             return false;
         }
 
-        context.Response.StatusCode = problem.Status;
+        httpContext.Response.StatusCode = problem.Status;
         if (problem.RetryAfter is { } retryAfter)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             Exception = exception,
             ProblemDetails =
             {

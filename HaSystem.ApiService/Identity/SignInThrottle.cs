@@ -24,7 +24,7 @@ public sealed class SignInThrottle(
     ResiliencePipelineProvider<string> pipelines,
     IOptions<SignInThrottleOptions> options,
     TimeProvider time,
-    ApiTelemetry telemetry)
+    ApiTelemetry telemetry) : IDisposable
 {
     /// <summary>The key layout in <c>state</c>: <c>signin:{kind}:{hash}</c>; hashed so a hostile user name is never part of a key.</summary>
     public const string KeyPrefix = RedisKeyspace.SignInAttempts;
@@ -46,6 +46,9 @@ public sealed class SignInThrottle(
 
     // Bounded: a flood of invented user names while Redis is away must not grow the replica's memory.
     private readonly MemoryCache _local = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    /// <inheritdoc />
+    public void Dispose() => _local.Dispose();
 
     /// <summary>Counts an attempt of <paramref name="userName"/> from <paramref name="address"/>; the decision says whether it may proceed.</summary>
     public async Task<SignInAttempt> AttemptAsync(string userName, IPAddress? address, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace HaSystem.ApiService.Retention;
 
 /// <summary>Runs <see cref="RetentionPruner"/> every <see cref="RetentionOptions.Interval"/>; a failed run is logged and tried at the next.</summary>
-public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
+public sealed partial class RetentionService(IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,13 +17,20 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Reten
                 var pruned = await scope.ServiceProvider.GetRequiredService<RetentionPruner>().PruneAsync(stoppingToken);
                 if (pruned.Fences + pruned.Reports > 0)
                 {
-                    logger.LogInformation("Retention removed {Fences} fences and {Reports} sales reports.", pruned.Fences, pruned.Reports);
+                    LogPruned(logger, pruned.Fences, pruned.Reports);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Retention could not prune this time; it tries again in {Interval}.", options.Value.Interval);
+                LogPruneFailed(logger, ex, options.Value.Interval);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Fences} fences and {Reports} sales reports.")]
+    private static partial void LogPruned(ILogger logger, int fences, int reports);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention could not prune this time; it tries again in {Interval}.")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception, TimeSpan interval);
 }

@@ -13,7 +13,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// the group's current primary once a second and shows it on every replica of the service: who leads, with which
 /// fencing token, since when, and on each replica whether it is the leader. Changes also go to the service's log.
 /// </summary>
-internal sealed class LeaderLeaseMonitor(
+internal sealed partial class LeaderLeaseMonitor(
     DistributedApplicationModel model,
     RedisAdminClient client,
     ResourceNotificationService notifications,
@@ -47,7 +47,8 @@ internal sealed class LeaderLeaseMonitor(
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    loggers.GetLogger(resource).LogDebug(ex, "Could not read the leader lease of '{Resource}'.", resource.Name);
+                    var logger = loggers.GetLogger(resource);
+                    LogUnreadable(logger, ex);
                 }
             }
         }
@@ -84,7 +85,8 @@ internal sealed class LeaderLeaseMonitor(
 
         if (Changed($"{service.Name}/leader", $"{leader}#{token}"))
         {
-            loggers.GetLogger(service).LogInformation("Leader: {Leader} (fencing token {Token}, since {Since}).", leader, token, since);
+            var logger = loggers.GetLogger(service);
+            LogLeader(logger, leader, token, since);
         }
 
         foreach (var instance in _instances.Where(i => i.Value == service).Select(i => i.Key).ToArray())
@@ -118,4 +120,11 @@ internal sealed class LeaderLeaseMonitor(
         _published[key] = value;
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the leader lease.")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception);
+
+    
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leader: {Leader} (fencing token {Token}, since {Since}).")]
+    private static partial void LogLeader(ILogger logger, string leader, string token, string since);
 }

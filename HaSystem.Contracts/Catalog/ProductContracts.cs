@@ -17,7 +17,7 @@ public sealed record ProductDto(long Id, string Name, string Description, decima
 /// <param name="Page">The page's number, from 1.</param>
 /// <param name="PageSize">The most products a page holds.</param>
 /// <param name="Total">How many products match, on every page.</param>
-public sealed record ProductPage(IReadOnlyList<ProductDto> Items, int Page, int PageSize, int Total);
+public sealed record ProductPage(IReadOnlyList<ProductDto> Items, int Page, int PageSize, int Total) : IPage;
 
 /// <summary>What a client sends to create or replace a product.</summary>
 /// <param name="Name">1–200 characters.</param>

@@ -49,4 +49,4 @@ public sealed record OrderSummary(long Id, string IdempotencyKey, decimal Amount
 /// <param name="Page">The page's number, from 1.</param>
 /// <param name="PageSize">The most orders a page holds.</param>
 /// <param name="Total">How many orders the user has placed.</param>
-public sealed record OrderHistoryPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int Total);
+public sealed record OrderHistoryPage(IReadOnlyList<OrderSummary> Items, int Page, int PageSize, int Total) : IPage;

@@ -167,7 +167,7 @@ public sealed partial class LockLease : IAsyncDisposable
             catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
             {
                 // Keep trying, faster, until the deadline set by the last successful renewal fires LeaseLost.
-                LogRenewalFailed(_lock.Logger, Key, ex.GetType().Name);
+                LogRenewalFailed(_lock.Logger, ex, Key);
                 delay = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, interval.Ticks / 4));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -206,6 +206,6 @@ public sealed partial class LockLease : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on {Key} (fencing token {FencingToken}) lost: {Reason}. The holder stops its work.")]
     private static partial void LogLost(ILogger logger, string key, long fencingToken, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Renewing the lease on {Key} failed ({Error}); retrying.")]
-    private static partial void LogRenewalFailed(ILogger logger, string key, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Renewing the lease on {Key} failed; retrying.")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, string key);
 }

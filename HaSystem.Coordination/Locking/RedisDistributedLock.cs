@@ -192,7 +192,7 @@ public sealed partial class RedisDistributedLock(
                 }
                 catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
                 {
-                    LogReleaseFailed(logger, key, ex.GetType().Name);
+                    LogReleaseFailed(logger, ex, key);
                     await Task.Delay(delay, time);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
                 }
@@ -209,15 +209,15 @@ public sealed partial class RedisDistributedLock(
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
-            LogReleaseFailed(logger, key, ex.GetType().Name);
+            LogReleaseFailed(logger, ex, key);
             Release(key, owner, timeToLive);
         }
     }
 
     private void Count(string outcome) => telemetry.LockAcquisitions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing lock {Key} failed ({Error}); trying again until it would have expired.")]
-    private static partial void LogReleaseFailed(ILogger logger, string key, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing lock {Key} failed; trying again until it would have expired.")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lock {Key} (fencing token {FencingToken}) was gone after a failover and nobody had taken it since: taken back.")]
     private static partial void LogTakenBack(ILogger logger, string key, long fencingToken);

@@ -47,11 +47,11 @@ public sealed partial class RedisConnectionLog(string role, Func<IConnectionMult
         LogLost(logger, role, e.EndPoint?.ToString() ?? "?", e.ConnectionType, e.FailureType, e.Exception?.GetType().Name ?? "-");
 
     private void OnRestored(object? sender, ConnectionFailedEventArgs e) =>
-        LogRestored(logger, role, e.EndPoint?.ToString() ?? "?", e.ConnectionType);
+        LogRestored(logger, role, e.EndPoint, e.ConnectionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis '{Role}': {ConnectionType} connection to {Endpoint} lost ({FailureType}, {Error}).")]
     private static partial void LogLost(ILogger logger, string role, string endpoint, ConnectionType connectionType, ConnectionFailureType failureType, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis '{Role}': {ConnectionType} connection to {Endpoint} restored.")]
-    private static partial void LogRestored(ILogger logger, string role, string endpoint, ConnectionType connectionType);
+    private static partial void LogRestored(ILogger logger, string role, System.Net.EndPoint? endpoint, ConnectionType connectionType);
 }

@@ -104,7 +104,7 @@ public sealed partial class RedisSentinelWatch(
             catch (Exception ex) when (ex is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
             {
                 // One failed observation must not end the watch: the last view stands until the next one.
-                LogObservationFailed(logger, role, ex.GetType().Name);
+                LogObservationFailed(logger, ex, role);
                 continue;
             }
 
@@ -206,8 +206,8 @@ public sealed partial class RedisSentinelWatch(
 
     private sealed record SentinelAnswer(string Primary, bool PrimaryDown, bool FailoverInProgress, int Quorum, int ReplicasKnown, int ReplicasReachable, int ReplicasOnline);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Asking the Sentinels of Redis '{Role}' failed ({Error}); asking again.")]
-    private static partial void LogObservationFailed(ILogger logger, string role, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Asking the Sentinels of Redis '{Role}' failed; asking again.")]
+    private static partial void LogObservationFailed(ILogger logger, Exception exception, string role);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis '{Role}' as its Sentinels see it: primary {Primary} ({State}), {ReplicasOnline} of {ReplicasExpected} replicas connected, {SentinelsAnswering} of {SentinelsConfigured} Sentinels answering.")]
     private static partial void LogView(ILogger logger, string role, string primary, string state, int replicasOnline, int replicasExpected, int sentinelsAnswering, int sentinelsConfigured);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace HaSystem.Coordination.Resilience;
 
 /// <summary>The current state of every Redis breaker (one per role and caller), for <c>/api/info</c>, logs and the transition metric.</summary>
-public sealed class RedisBreakers(RedisTelemetry telemetry, ILoggerFactory loggers)
+public sealed partial class RedisBreakers(RedisTelemetry telemetry, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, (string Role, string State)> _states = new();
     private readonly ILogger _logger = loggers.CreateLogger("HaSystem.Redis.Breaker");
@@ -26,13 +26,20 @@ public sealed class RedisBreakers(RedisTelemetry telemetry, ILoggerFactory logge
             new KeyValuePair<string, object?>("state", state));
         if (state == "open")
         {
-            _logger.LogWarning("Redis circuit breaker {Pipeline} opened ({Cause}): its calls fail fast.", pipeline, cause?.GetType().Name ?? "failures");
+            LogOpened(_logger, pipeline, cause?.GetType().Name ?? "failures");
         }
         else
         {
-            _logger.LogInformation("Redis circuit breaker {Pipeline} is {State}.", pipeline, state);
+            LogState(_logger, pipeline, state);
         }
 
         return ValueTask.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis circuit breaker {Pipeline} opened ({Cause}): its calls fail fast.")]
+    private static partial void LogOpened(ILogger logger, string pipeline, string cause);
+
+    
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis circuit breaker {Pipeline} is {State}.")]
+    private static partial void LogState(ILogger logger, string pipeline, string state);
 }

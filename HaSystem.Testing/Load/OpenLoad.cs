@@ -8,7 +8,7 @@ namespace HaSystem.Testing.Load;
 /// answered, as independent users do. A closed loop (send, wait, send) would slow down with the system and record
 /// fewer, faster samples exactly when it is slow; here every late answer counts from when it was due.
 /// </summary>
-public sealed class OpenLoad
+public sealed class OpenLoad : IDisposable
 {
     private static readonly TimeSpan SendAhead = TimeSpan.FromMilliseconds(1);
 
@@ -107,4 +107,7 @@ public sealed class OpenLoad
         _pending.TryRemove(sequence, out _);
         Interlocked.Decrement(ref _inFlight);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _stop.Dispose();
 }

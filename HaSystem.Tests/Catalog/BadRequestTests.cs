@@ -7,7 +7,7 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Catalog;
 
 /// <summary>Every kind of bad request gets its 4xx as an RFC 7807 problem, never a 500, and changes nothing.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class BadRequestTests(RunningSystemFixture fixture)
 {
     private const string Json = "application/json";

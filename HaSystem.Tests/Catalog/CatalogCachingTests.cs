@@ -6,7 +6,7 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Catalog;
 
 /// <summary>The two-level cache in front of the catalog, observed through three API replicas addressed directly.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class CatalogCachingTests(RunningSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;
@@ -30,7 +30,7 @@ public sealed class CatalogCachingTests(RunningSystemFixture fixture, ITestOutpu
         var first = await ReadAsync(replica, "user@acme", 101);
         var second = await ReadAsync(replica, "user@acme", 101);
         Assert.Equal(HttpStatusCode.OK, first.Status);
-        Assert.Contains(first.ServedBy, new[] { "source", "l2" });
+        Assert.Contains(first.ServedBy, (string[])["source", "l2"]);
         Assert.Equal("l1", second.ServedBy);
     }
 

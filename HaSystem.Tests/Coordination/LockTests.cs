@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace HaSystem.Tests.Coordination;
 
 /// <summary>The lock component on the running system's <c>state</c> role, hammered from several processes.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class LockTests(RunningSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;
@@ -61,10 +61,10 @@ public sealed class LockTests(RunningSystemFixture fixture, ITestOutputHelper ou
     public async Task The_current_leader_is_visible_through_the_api_and_on_the_worker_resources()
     {
         var worker = System.Resource<ProjectResource>("worker");
-        var leader = await Poll.UntilAsync("a leader named by the API", TimeSpan.FromSeconds(30), async _ =>
+        var leader = await Poll.UntilAsync("a leader named by the API", TimeSpan.FromSeconds(30), async ct =>
         {
             using var response = await fixture.Api.SendAsync(fixture.Api.ProxyAddress, HttpMethod.Get, "/api/coordination/leader", "user@acme");
-            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync(ct) : null;
         }, () => System.Tracker.Describe());
         var body = JsonDocument.Parse(leader).RootElement;
         var holder = body.GetProperty("holder").GetString()!;

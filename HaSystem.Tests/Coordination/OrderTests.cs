@@ -6,7 +6,7 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Coordination;
 
 /// <summary>Exactly-once orders: concurrent repeats of one Idempotency-Key over every API replica charge once.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace HaSystem.Tests.Redis;
 
 /// <summary>The topology is what the AppHost claims: roles, links, Sentinel agreement, passwords, memory policies.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class TopologyTests(RunningSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;

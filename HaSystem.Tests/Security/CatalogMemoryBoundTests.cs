@@ -4,7 +4,7 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Security;
 
 /// <summary>What a client can choose (the search, the page) cannot fill a replica's memory.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class CatalogMemoryBoundTests(RunningSystemFixture fixture)
 {
     // Guards finding 8: a free-text search is cached in Redis only; a second read of it on the same replica comes

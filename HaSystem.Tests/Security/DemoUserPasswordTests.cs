@@ -5,7 +5,7 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Security;
 
 /// <summary>Every demo user signs in with a password of its own: no password opens another user, least of all another tenant's admin.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class DemoUserPasswordTests(RunningSystemFixture fixture)
 {
     // Guards finding 1 of the security review: with one shared demo password, admin@acme's password made anyone an

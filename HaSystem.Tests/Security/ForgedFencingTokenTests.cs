@@ -7,7 +7,7 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Security;
 
 /// <summary>A report's fencing token is checked against the leader lease, not taken on trust.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class ForgedFencingTokenTests(RunningSystemFixture fixture)
 {
     // Guards finding 6: a service token holder could post FencingToken = long.MaxValue, which moved the fence past

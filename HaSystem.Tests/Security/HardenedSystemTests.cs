@@ -298,7 +298,9 @@ public sealed class HardenedSystemTests(HardenedSystemFixture fixture, ITestOutp
 
     // Endpoints that ignore any token (health, sign-in): a 2xx there says nothing about the token.
     private static bool IsAnonymousEndpoint(Uri uri) =>
-        new[] { "/health", "/alive", "/api/auth/" }.Any(prefix => uri.AbsolutePath.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+        AnonymousPrefixes.Any(prefix => uri.AbsolutePath.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] AnonymousPrefixes = ["/health", "/alive", "/api/auth/"];
 
     private static void AssertRetryAfter(HttpResponseMessage response)
     {

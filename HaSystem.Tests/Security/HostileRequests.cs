@@ -167,7 +167,7 @@ public sealed class HostileRequests(int seed, string signingKey)
         });
     }
 
-    private T Pick<T>(IReadOnlyList<T> values) => values[_random.Next(values.Count)];
+    private T Pick<T>(T[] values) => values[_random.Next(values.Length)];
 
     private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -18,7 +18,7 @@ public static class LoopbackClient
             // A redirect is an answer: an attacker's request is judged by it, not by where it leads.
             AllowAutoRedirect = false,
             // The web front end's HTTPS endpoint has the self-signed development certificate.
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            SslOptions = { RemoteCertificateValidationCallback = DevelopmentCertificate.Validate },
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -10,7 +10,7 @@ namespace HaSystem.Tests.Security;
 /// That the services work as before with these users, through failovers, is shown by every other system test, and by
 /// <c>OrdersThroughStateFailoverTests</c>, which also checks that no node or Sentinel ever refused a service.
 /// </summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class RedisLeastPrivilegeTests(RunningSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;

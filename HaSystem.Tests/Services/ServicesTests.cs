@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace HaSystem.Tests.Services;
 
 /// <summary>Each service is wired to both Redis roles and answers as the replica it is.</summary>
-[Collection(RunningSystemCollection.Name)]
+[Collection(SharedRunningSystem.Name)]
 public sealed class ServicesTests(RunningSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;

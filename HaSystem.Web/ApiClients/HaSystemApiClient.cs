@@ -11,7 +11,7 @@ namespace HaSystem.Web.ApiClients;
 /// The API, called on behalf of the signed-in user (their token, kept server-side, as the bearer). Every call returns
 /// an <see cref="ApiResult{T}"/>: an unreachable API, an expired token or a problem response becomes a message.
 /// </summary>
-public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToken, ILogger<HaSystemApiClient> logger)
+public sealed partial class HaSystemApiClient(HttpClient http, CurrentUserToken userToken, ILogger<HaSystemApiClient> logger)
 {
     public Task<ApiResult<IssuedToken>> IssueTokenAsync(string userName, string password, CancellationToken cancellationToken) =>
         SendAsync<IssuedToken>(HttpMethod.Post, "/api/auth/token", new TokenRequest(userName, password), anonymous: true, cancellationToken: cancellationToken);
@@ -58,7 +58,7 @@ public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToke
             var token = await userToken.GetAsync(cancellationToken);
             if (token.AccessToken is null)
             {
-                return ApiResult<T>.Failed(token.IsUnavailable ? ApiError.SessionUnavailable : ApiError.SignInRequired);
+                return ApiResult.Failed<T>(token.IsUnavailable ? ApiError.SessionUnavailable : ApiError.SignInRequired);
             }
 
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
@@ -76,22 +76,22 @@ public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToke
             if (response.IsSuccessStatusCode)
             {
                 var value = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
-                return value is null ? ApiResult<T>.Failed(ApiError.Unreachable) : ApiResult<T>.Ok(value);
+                return value is null ? ApiResult.Failed<T>(ApiError.Unreachable) : ApiResult.Ok(value);
             }
 
             var problem = await ReadProblemAsync(response, cancellationToken);
             if (response.StatusCode >= HttpStatusCode.InternalServerError)
             {
-                logger.LogWarning("{Method} {Path} answered {Status}: {Title}", method, path, (int)response.StatusCode, problem?.Title);
+                LogProblem(logger, method, path, (int)response.StatusCode, problem?.Title);
             }
 
-            return ApiResult<T>.Failed(ApiError.FromResponse(response.StatusCode, problem));
+            return ApiResult.Failed<T>(ApiError.FromResponse(response.StatusCode, problem));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or BrokenCircuitException or TimeoutRejectedException
             && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "{Method} {Path}: the API could not be reached.", method, path);
-            return ApiResult<T>.Failed(ApiError.Unreachable);
+            LogUnreachable(logger, ex, method, path);
+            return ApiResult.Failed<T>(ApiError.Unreachable);
         }
     }
 
@@ -108,4 +108,11 @@ public sealed class HaSystemApiClient(HttpClient http, CurrentUserToken userToke
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered {Status}: {Title}")]
+    private static partial void LogProblem(ILogger logger, HttpMethod method, string path, int status, string? title);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: the API could not be reached.")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, HttpMethod method, string path);
 }

@@ -1,19 +1,13 @@
+using HaSystem.Contracts;
+
 namespace HaSystem.Web.ApiClients;
 
-/// <summary>How many pages the API's paged answers have, for the pager; at least one, so an empty list still shows a page.</summary>
+/// <summary>How many pages a paged answer of the API has, for the pager.</summary>
 public static class Paging
 {
-    extension(ProductPage page)
+    extension(IPage page)
     {
-        /// <summary>The number of pages.</summary>
-        public int PageCount => Count(page.Total, page.PageSize);
+        /// <summary>The number of pages; at least one, so that an empty list still shows a page.</summary>
+        public int PageCount => Math.Max(1, (page.Total + page.PageSize - 1) / page.PageSize);
     }
-
-    extension(OrderHistoryPage page)
-    {
-        /// <summary>The number of pages.</summary>
-        public int PageCount => Count(page.Total, page.PageSize);
-    }
-
-    private static int Count(int total, int pageSize) => Math.Max(1, (total + pageSize - 1) / pageSize);
 }

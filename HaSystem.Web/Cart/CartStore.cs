@@ -11,7 +11,7 @@ namespace HaSystem.Web.Cart;
 /// Scoped: the first load is kept for the request. A session whose load failed reads as empty
 /// afterwards; treating that as the cart and saving it would overwrite the real one once Redis is back.
 /// </remarks>
-public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logger)
+public sealed partial class CartStore(IHttpContextAccessor http, ILogger<CartStore> logger)
 {
     private const string SessionKey = "cart";
 
@@ -29,7 +29,7 @@ public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logg
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex) || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("The session could not be loaded ({Reason}); the cart is shown as unavailable.", ex.GetType().Name);
+            LogNotLoaded(logger, ex.GetType());
             return CartState.Unavailable;
         }
 
@@ -98,12 +98,19 @@ public sealed class CartStore(IHttpContextAccessor http, ILogger<CartStore> logg
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "The session could not be saved.");
+            LogNotSaved(logger, ex);
             return false;
         }
     }
 
     private ISession Session => http.HttpContext?.Session ?? throw new InvalidOperationException("The cart is used outside a request.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The session could not be saved.")]
+    private static partial void LogNotSaved(ILogger logger, Exception exception);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The session could not be loaded ({Reason}); the cart is shown as unavailable.")]
+    private static partial void LogNotLoaded(ILogger logger, Type reason);
 }
 
 /// <summary>The cart, or the news that the session store cannot be reached right now.</summary>

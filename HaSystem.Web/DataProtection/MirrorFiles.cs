@@ -1,7 +1,7 @@
 namespace HaSystem.Web.DataProtection;
 
 /// <summary>Removes the key-ring mirrors of earlier deployments: each AppHost run is a new one, and its file would stay for ever.</summary>
-public static class MirrorFiles
+public static partial class MirrorFiles
 {
     public static void PruneOlderThan(string directory, string pattern, TimeSpan retention, string keep, ILogger logger)
     {
@@ -22,8 +22,11 @@ public static class MirrorFiles
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning(ex, "An old key-ring mirror {File} could not be removed.", file);
+                LogNotRemoved(logger, ex, file);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An old key-ring mirror {File} could not be removed.")]
+    private static partial void LogNotRemoved(ILogger logger, Exception exception, string file);
 }

@@ -14,7 +14,7 @@ namespace HaSystem.Web.DataProtection;
 /// (measured: 173 s to start listening). With it, the replica starts at once with the keys last seen here.
 /// </summary>
 /// <remarks>New keys are only ever created in Redis: a key made while Redis is away would be one the other replicas cannot know.</remarks>
-public sealed class MirroredRedisXmlRepository(
+public sealed partial class MirroredRedisXmlRepository(
     IConnectionMultiplexer redis, RedisKey key, ResiliencePipeline pipeline, string mirrorFile, ILogger logger) : IXmlRepository
 {
     private readonly RedisXmlRepository _redis = new(() => redis.GetDatabase(), key);
@@ -36,8 +36,7 @@ public sealed class MirroredRedisXmlRepository(
                 throw;
             }
 
-            logger.LogWarning("The key ring could not be read from Redis ({Reason}); using the {Count} keys last mirrored to {File}.",
-                ex.GetType().Name, mirrored.Count, mirrorFile);
+            LogReadFromMirror(logger, ex.GetType(), mirrored.Count, mirrorFile);
             return mirrored;
         }
     }
@@ -64,7 +63,7 @@ public sealed class MirroredRedisXmlRepository(
             }
             catch (Exception ex) when (ex is IOException or System.Xml.XmlException or UnauthorizedAccessException)
             {
-                logger.LogWarning(ex, "The key ring mirror {File} could not be read.", mirrorFile);
+                LogMirrorUnreadable(logger, ex, mirrorFile);
                 return [];
             }
         }
@@ -99,7 +98,7 @@ public sealed class MirroredRedisXmlRepository(
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning(ex, "The key ring could not be mirrored to {File}.", mirrorFile);
+                LogNotMirrored(logger, ex, mirrorFile);
                 if (File.Exists(temporary))
                 {
                     File.Delete(temporary);
@@ -124,7 +123,22 @@ public sealed class MirroredRedisXmlRepository(
             return true;
         }
 
-        logger.LogWarning("The key ring is not mirrored: {Directory} is a link or open to other users (it must be mode 700).", directory);
+        LogUnsafeDirectory(logger, directory);
         return false;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be mirrored to {File}.")]
+    private static partial void LogNotMirrored(ILogger logger, Exception exception, string file);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring is not mirrored: {Directory} is a link or open to other users (it must be mode 700).")]
+    private static partial void LogUnsafeDirectory(ILogger logger, string directory);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be read from Redis ({Reason}); using the {Count} keys last mirrored to {File}.")]
+    private static partial void LogReadFromMirror(ILogger logger, Type reason, int count, string file);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring mirror {File} could not be read.")]
+    private static partial void LogMirrorUnreadable(ILogger logger, Exception exception, string file);
 }

@@ -10,7 +10,7 @@ using StackExchange.Redis;
 
 namespace HaSystem.Web.DataProtection;
 
-public static class SharedKeyRingExtensions
+public static partial class SharedKeyRingExtensions
 {
     /// <summary>
     /// One Data Protection key ring for every web replica, kept in the <c>state</c> role under a fixed application
@@ -79,7 +79,10 @@ public static class SharedKeyRingExtensions
         {
             // Redis is unreachable or another replica holds the lock for too long: start anyway. The ring loads on
             // first use, and a key created meanwhile is found at the next refresh.
-            app.Logger.LogWarning(ex, "The shared Data Protection key ring could not be initialised under its lock; it loads on first use.");
+            LogNotInitialised(app.Logger, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shared Data Protection key ring could not be initialised under its lock; it loads on first use.")]
+    private static partial void LogNotInitialised(ILogger logger, Exception exception);
 }

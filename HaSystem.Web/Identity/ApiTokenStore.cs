@@ -15,7 +15,7 @@ namespace HaSystem.Web.Identity;
 /// Redis the token is encrypted with Data Protection (whose key ring every replica shares): whoever reads <c>state</c>
 /// does not get bearer tokens to call the API with.
 /// </summary>
-public sealed class ApiTokenStore(
+public sealed partial class ApiTokenStore(
     [FromKeyedServices(RedisRoles.State)] IConnectionMultiplexer redis,
     ResiliencePipelineProvider<string> pipelines,
     IOptions<WebAuthenticationOptions> options,
@@ -40,7 +40,7 @@ public sealed class ApiTokenStore(
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
             // The user is still signed in on this replica; another replica asks them to sign in again.
-            logger.LogWarning(ex, "The API token could not be stored in Redis; only this replica knows it.");
+            LogNotStored(logger, ex);
         }
 
         return id;
@@ -94,7 +94,7 @@ public sealed class ApiTokenStore(
         catch (System.Security.Cryptography.CryptographicException ex)
         {
             // Written under another key ring or changed in Redis: the user signs in again.
-            logger.LogWarning(ex, "A stored API token could not be decrypted; the user is asked to sign in again.");
+            LogNotDecrypted(logger, ex);
             return TokenLookup.Missing;
         }
 
@@ -113,7 +113,7 @@ public sealed class ApiTokenStore(
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))
         {
             // It expires with the token; the cookie that pointed at it is gone already.
-            logger.LogWarning(ex, "A signed-out user's API token could not be removed from Redis; it expires with the token.");
+            LogNotRemoved(logger, ex);
         }
     }
 
@@ -134,6 +134,17 @@ public sealed class ApiTokenStore(
     private string Key(string id) => options.Value.TokenKeyPrefix + id;
 
     private sealed record StoredToken(string AccessToken, DateTimeOffset ExpiresAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A signed-out user's API token could not be removed from Redis; it expires with the token.")]
+    private static partial void LogNotRemoved(ILogger logger, Exception exception);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The API token could not be stored in Redis; only this replica knows it.")]
+    private static partial void LogNotStored(ILogger logger, Exception exception);
+
+    
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A stored API token could not be decrypted; the user is asked to sign in again.")]
+    private static partial void LogNotDecrypted(ILogger logger, Exception exception);
 }
 
 /// <summary>The outcome of looking a user's API token up.</summary>

@@ -4,7 +4,7 @@ namespace HaSystem.Web.Status;
 /// The anonymous status summary, read at most once per <see cref="Lifetime"/> per web replica however many visitors ask:
 /// every read costs an API call and a Redis call, which an anonymous page must not let anyone multiply.
 /// </summary>
-public sealed class StatusSummaryCache(TimeProvider time)
+public sealed class StatusSummaryCache(TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
@@ -31,4 +31,7 @@ public sealed class StatusSummaryCache(TimeProvider time)
     }
 
     private StatusSummary? Fresh() => _latest is { } latest && time.GetUtcNow() - latest.TakenAt < Lifetime ? latest : null;
+
+    /// <inheritdoc />
+    public void Dispose() => _refresh.Dispose();
 }

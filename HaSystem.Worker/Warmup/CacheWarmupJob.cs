@@ -65,7 +65,7 @@ public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
             try
             {
                 var result = await _api.WarmCacheAsync(cancellationToken);
-                LogWarmed(_logger, reason, string.Join(", ", result.ProductsPerTenant.Select(p => $"{p.Key}: {p.Value}")));
+                LogWarmed(_logger, reason, result.ProductsPerTenant);
                 return;
             }
             catch (HttpRequestException ex)
@@ -96,7 +96,7 @@ public sealed partial class CacheWarmupJob : ILeaderJob, IDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cache warmed ({Reason}): {Products}.")]
-    private static partial void LogWarmed(ILogger logger, string reason, string products);
+    private static partial void LogWarmed(ILogger logger, string reason, IReadOnlyDictionary<string, int> products);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cache warm-up ({Reason}) skipped: the cache is unreachable; it runs when the connection is restored.")]
     private static partial void LogCacheDown(ILogger logger, string reason);

@@ -15,7 +15,7 @@ public static class BenchmarkReport
         md.AppendLine();
         md.AppendLine(Invariant($"Written by the bench, not by hand: `{command}` ({profile.Name} profile), started {startedAt:yyyy-MM-dd HH:mm} UTC, took {took.TotalMinutes:0.0} min."));
         md.AppendLine();
-        md.AppendLine($"Machine: {MachineDescription.Describe()}. The bench, the AppHost, 3 API, 2 worker and 2 web replicas, 5 Redis nodes and 3 Sentinels all share it. " +
+        md.AppendLine(Invariant($"Machine: {MachineDescription.Describe()}. The bench, the AppHost, 3 API, 2 worker and 2 web replicas, 5 Redis nodes and 3 Sentinels all share it. ") +
             "The services run their OpenTelemetry instrumentation but export nothing: there is no dashboard to export to.");
         md.AppendLine();
         md.AppendLine("**How to read it.** Load is open-model: each workload sends at a fixed rate whether or not earlier requests have");
@@ -41,7 +41,7 @@ public static class BenchmarkReport
         {
             foreach (var target in result.Targets)
             {
-                md.AppendLine($"| [{result.Name}](#{result.Name}) | {target.What} | {target.Figure} | {(target.Holds ? "met" : "**not met**")} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| [{result.Name}](#{result.Name}) | {target.What} | {target.Figure} | {(target.Holds ? "met" : "**not met**")} |");
             }
         }
 
@@ -56,16 +56,16 @@ public static class BenchmarkReport
         {
             foreach (var invariant in result.Invariants)
             {
-                md.AppendLine($"| {result.Name} | {invariant.What} | {invariant.Figure} | {(invariant.Holds ? "yes" : "**no**")} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {result.Name} | {invariant.What} | {invariant.Figure} | {(invariant.Holds ? "yes" : "**no**")} |");
             }
         }
 
         foreach (var result in results)
         {
             md.AppendLine();
-            md.AppendLine($"## {result.Name}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {result.Name}");
             md.AppendLine();
-            md.AppendLine($"**{result.Title}.** {result.Setup}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"**{result.Title}.** {result.Setup}");
             md.AppendLine();
             if (result.Runs.Count > 0)
             {
@@ -79,7 +79,7 @@ public static class BenchmarkReport
 
             if (result.Chart is { } chart)
             {
-                md.AppendLine($"![{result.Name}: latency and failures over time, the fault marked]({chart})");
+                md.AppendLine(CultureInfo.InvariantCulture, $"![{result.Name}: latency and failures over time, the fault marked]({chart})");
                 md.AppendLine();
             }
         }
@@ -87,7 +87,7 @@ public static class BenchmarkReport
         return md.ToString();
     }
 
-    private static void AppendRuns(StringBuilder md, IReadOnlyList<ChaosRun> runs)
+    private static void AppendRuns(StringBuilder md, List<ChaosRun> runs)
     {
         var several = runs.Count > 1;
         var phases = new List<IReadOnlyList<string>>();
@@ -108,7 +108,7 @@ public static class BenchmarkReport
         }
 
         var faults = runs.Select((r, i) => Invariant($"{(several ? $"run {i + 1}: " : "")}{r.Fault} at {r.FaultAt.TotalSeconds:0.0} s, phase *during* {(r.DuringEnd - r.FaultAt).TotalSeconds:0.0} s, *after* {(r.End - r.DuringEnd).TotalSeconds:0.0} s"));
-        md.AppendLine($"Fault: {string.Join("; ", faults)}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Fault: {string.Join("; ", faults)}.");
         md.AppendLine();
         var runColumn = several ? new[] { "Run" } : [];
         AppendTable(md, new MarkdownTable("Requests by phase (latency from when each was due)",
@@ -121,13 +121,13 @@ public static class BenchmarkReport
 
     private static void AppendTable(StringBuilder md, MarkdownTable table)
     {
-        md.AppendLine($"*{table.Caption}*");
+        md.AppendLine(CultureInfo.InvariantCulture, $"*{table.Caption}*");
         md.AppendLine();
-        md.AppendLine($"| {string.Join(" | ", table.Header)} |");
-        md.AppendLine($"| {string.Join(" | ", table.Header.Select(_ => "---"))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", table.Header)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", table.Header.Select(_ => "---"))} |");
         foreach (var row in table.Rows)
         {
-            md.AppendLine($"| {string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))} |");
         }
 
         md.AppendLine();

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HaSystem.Web.Components.Shared;
+namespace HaSystem.Web.Components.Common;
 
 /// <summary>Amounts as the pages show them: two decimals, the same on every machine whatever its culture.</summary>
 public static class Money
