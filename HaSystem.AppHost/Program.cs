@@ -1,6 +1,6 @@
 using HaSystem.AppHost.Redis;
-using Microsoft.Extensions.Configuration;
 using HaSystem.Coordination.Redis;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 

@@ -151,15 +151,15 @@ internal sealed partial class RedisRoleMonitor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not observe the roles of the group.")]
     private static partial void LogUnobservable(ILogger logger, Exception exception);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Node} answered as primary of '{Group}' although the Sentinels promoted the node on port {Port}: made it a replica of that node.")]
     private static partial void LogDemoted(ILogger logger, string node, string group, int port);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Primary of '{Group}' moved from {Previous} to {Current}.")]
     private static partial void LogPrimaryMoved(ILogger logger, string group, string previous, string current);
 
-    
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Role: {Role}.")]
     private static partial void LogRole(ILogger logger, string role);
 }

@@ -1,11 +1,11 @@
 using HaSystem.ApiService.Caching;
 using HaSystem.Coordination.Redis;
-using HaSystem.ServiceDefaults.Replicas;
-using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using HaSystem.Coordination.Resilience;
+using HaSystem.ServiceDefaults.Replicas;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Polly.Registry;
 using StackExchange.Redis;
+using IServer = Microsoft.AspNetCore.Hosting.Server.IServer;
 
 namespace HaSystem.ApiService.Apis;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using HaSystem.Coordination.Redis;
+using HaSystem.Coordination.Resilience;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.HttpResults;
-using HaSystem.Coordination.Resilience;
 using Polly.Registry;
 using StackExchange.Redis;
 

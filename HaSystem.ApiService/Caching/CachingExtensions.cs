@@ -1,5 +1,5 @@
-using HaSystem.Coordination.Resilience;
 using HaSystem.Coordination.Redis;
+using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

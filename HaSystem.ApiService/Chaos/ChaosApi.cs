@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using HaSystem.ApiService.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HaSystem.ApiService.Chaos;
 

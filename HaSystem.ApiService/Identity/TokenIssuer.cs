@@ -1,9 +1,9 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text;
+using HaSystem.ApiService.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using HaSystem.ApiService.Infrastructure;
 
 namespace HaSystem.ApiService.Identity;
 

@@ -4,13 +4,13 @@ using HaSystem.ApiService.Identity;
 using HaSystem.ApiService.Infrastructure;
 using HaSystem.ApiService.Payments;
 using HaSystem.Coordination.Locking;
-using HaSystem.ServiceDefaults.Replicas;
+using HaSystem.Coordination.Redis;
 using HaSystem.Coordination.Resilience;
+using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using HaSystem.Coordination.Redis;
 
 namespace HaSystem.ApiService.Orders;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using HaSystem.ApiService.Identity;
-using HaSystem.Coordination.Resilience;
 using HaSystem.ApiService.Telemetry;
 using HaSystem.Coordination.Redis;
+using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;

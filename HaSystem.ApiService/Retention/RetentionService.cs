@@ -30,7 +30,7 @@ public sealed partial class RetentionService(IServiceScopeFactory scopes, IOptio
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Fences} fences and {Reports} sales reports.")]
     private static partial void LogPruned(ILogger logger, int fences, int reports);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention could not prune this time; it tries again in {Interval}.")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception, TimeSpan interval);
 }

@@ -124,7 +124,7 @@ internal sealed partial class LeaderLeaseMonitor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the leader lease.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
-    
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Leader: {Leader} (fencing token {Token}, since {Since}).")]
     private static partial void LogLeader(ILogger logger, string leader, string token, string since);
 }

@@ -39,7 +39,7 @@ public sealed partial class RedisBreakers(RedisTelemetry telemetry, ILoggerFacto
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis circuit breaker {Pipeline} opened ({Cause}): its calls fail fast.")]
     private static partial void LogOpened(ILogger logger, string pipeline, string cause);
 
-    
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis circuit breaker {Pipeline} is {State}.")]
     private static partial void LogState(ILogger logger, string pipeline, string state);
 }

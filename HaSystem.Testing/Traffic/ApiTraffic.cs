@@ -1,9 +1,9 @@
-using HaSystem.Contracts.Http;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using HaSystem.Contracts.Http;
 using HaSystem.Testing.Load;
 
 namespace HaSystem.Testing.Traffic;

@@ -1,6 +1,6 @@
-using HaSystem.Contracts.Http;
 using System.Net;
 using System.Net.Http.Json;
+using HaSystem.Contracts.Http;
 using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Coordination;

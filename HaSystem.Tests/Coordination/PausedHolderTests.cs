@@ -1,10 +1,10 @@
-using HaSystem.Contracts.Http;
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using HaSystem.LockBench;
+using HaSystem.Contracts.Http;
 using HaSystem.Coordination.Locking;
+using HaSystem.LockBench;
 using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Coordination;

@@ -1,9 +1,9 @@
-using HaSystem.Contracts.Http;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using HaSystem.Contracts.Http;
 using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Redis;

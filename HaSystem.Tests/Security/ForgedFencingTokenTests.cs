@@ -1,7 +1,7 @@
-using HaSystem.Contracts.Http;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using HaSystem.Contracts.Http;
 using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Security;

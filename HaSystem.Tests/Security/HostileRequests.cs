@@ -1,9 +1,9 @@
-using HaSystem.Contracts.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using HaSystem.Contracts.Http;
 
 namespace HaSystem.Tests.Security;
 

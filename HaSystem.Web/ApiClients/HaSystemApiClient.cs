@@ -112,7 +112,7 @@ public sealed partial class HaSystemApiClient(HttpClient http, CurrentUserToken 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered {Status}: {Title}")]
     private static partial void LogProblem(ILogger logger, HttpMethod method, string path, int status, string? title);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: the API could not be reached.")]
     private static partial void LogUnreachable(ILogger logger, Exception exception, HttpMethod method, string path);
 }

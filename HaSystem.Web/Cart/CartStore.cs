@@ -108,7 +108,7 @@ public sealed partial class CartStore(IHttpContextAccessor http, ILogger<CartSto
     [LoggerMessage(Level = LogLevel.Warning, Message = "The session could not be saved.")]
     private static partial void LogNotSaved(ILogger logger, Exception exception);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The session could not be loaded ({Reason}); the cart is shown as unavailable.")]
     private static partial void LogNotLoaded(ILogger logger, Type reason);
 }

@@ -130,15 +130,15 @@ public sealed partial class MirroredRedisXmlRepository(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be mirrored to {File}.")]
     private static partial void LogNotMirrored(ILogger logger, Exception exception, string file);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring is not mirrored: {Directory} is a link or open to other users (it must be mode 700).")]
     private static partial void LogUnsafeDirectory(ILogger logger, string directory);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be read from Redis ({Reason}); using the {Count} keys last mirrored to {File}.")]
     private static partial void LogReadFromMirror(ILogger logger, Type reason, int count, string file);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring mirror {File} could not be read.")]
     private static partial void LogMirrorUnreadable(ILogger logger, Exception exception, string file);
 }

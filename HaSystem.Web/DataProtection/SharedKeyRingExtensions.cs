@@ -1,7 +1,7 @@
 using HaSystem.Coordination.Locking;
 using HaSystem.Coordination.Redis;
-using HaSystem.ServiceDefaults.Replicas;
 using HaSystem.Coordination.Resilience;
+using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;

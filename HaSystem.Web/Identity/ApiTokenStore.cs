@@ -138,11 +138,11 @@ public sealed partial class ApiTokenStore(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A signed-out user's API token could not be removed from Redis; it expires with the token.")]
     private static partial void LogNotRemoved(ILogger logger, Exception exception);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The API token could not be stored in Redis; only this replica knows it.")]
     private static partial void LogNotStored(ILogger logger, Exception exception);
 
-    
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A stored API token could not be decrypted; the user is asked to sign in again.")]
     private static partial void LogNotDecrypted(ILogger logger, Exception exception);
 }

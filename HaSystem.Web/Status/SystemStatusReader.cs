@@ -1,7 +1,7 @@
 using HaSystem.Coordination.Locking;
 using HaSystem.Coordination.Redis;
-using HaSystem.ServiceDefaults.Replicas;
 using HaSystem.Coordination.Resilience;
+using HaSystem.ServiceDefaults.Replicas;
 using HaSystem.Web.ApiClients;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;

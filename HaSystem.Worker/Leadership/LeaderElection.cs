@@ -1,6 +1,6 @@
 using HaSystem.Coordination.Locking;
-using HaSystem.ServiceDefaults.Replicas;
 using HaSystem.Coordination.Telemetry;
+using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.Worker.Leadership;
