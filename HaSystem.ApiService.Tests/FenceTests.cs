@@ -35,7 +35,7 @@ public sealed class FenceTests(CatalogDatabase database) : IClassFixture<Catalog
         await using var scope = database.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await db.AdvanceFenceAsync(resource, token, holder, CancellationToken.None);
+        await db.AdvanceFenceAsync(resource, token, holder, DateTime.UtcNow, CancellationToken.None);
         await transaction.CommitAsync();
     }
 }

@@ -99,7 +99,7 @@ public sealed class RedisAdminClient : IAsyncDisposable
             ConnectRetry = 1,
             ReconnectRetryPolicy = new LinearRetry(500),
             BacklogPolicy = BacklogPolicy.FailFast,
-            ClientName = "hasystem-apphost",
+            ClientName = "aspire-apphost",
             AllowAdmin = true,
         };
         if (sentinel)

@@ -6,7 +6,7 @@ namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// The folder of one AppHost run under the temp directory: a sub-folder per Redis node and Sentinel (data, AOF,
-/// generated configuration), and one for any other resource that keeps files (HaSystem's SQLite catalog). Every run starts empty; the folder is removed when the AppHost
+/// generated configuration), and one for any other resource of the app that keeps files. Every run starts empty; the folder is removed when the AppHost
 /// stops, and folders that a crashed run left behind are removed by the next one.
 /// </summary>
 public sealed class RunDirectory
@@ -27,7 +27,7 @@ public sealed class RunDirectory
             return existing;
         }
 
-        // Named after the application (HaSystem.AppHost: $TMPDIR/hasystem), so that tools can find the runs of one app.
+        // Named after the application up to its first dot (Contoso.AppHost: $TMPDIR/contoso), so that tools find one app's runs.
         var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), builder.Environment.ApplicationName.Split('.')[0].ToLowerInvariant());
         var directory = Create(root);
         builder.Services.AddSingleton(directory);

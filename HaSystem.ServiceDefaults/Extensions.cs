@@ -1,5 +1,6 @@
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -17,6 +18,8 @@ public static partial class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddSingleton(ReplicaIdentity.FromEnvironment());
+        // The one clock every service and library reads (tests replace it): nothing calls DateTime.UtcNow.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

@@ -104,6 +104,22 @@ public sealed class HaSystemApp : IAsyncDisposable
             }));
         }, () => Tracker.Describe(), TimeSpan.FromMilliseconds(500));
 
+    /// <summary>
+    /// Starts every replica, node and Sentinel that is stopped (exited, finished, failed to start): what a test that
+    /// failed half-way may leave behind on a system it shares with the next test.
+    /// </summary>
+    public async Task StartStoppedInstancesAsync()
+    {
+        var stopped = Tracker.Latest.Values
+            .Where(e => e.Resource is ProjectResource or RedisNodeResource or RedisSentinelResource && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text))
+            .Select(e => e.ResourceId)
+            .ToArray();
+        foreach (var id in stopped)
+        {
+            await ExecuteOnInstanceAsync(id, KnownResourceCommands.StartCommand);
+        }
+    }
+
     /// <summary>The resource ids of the resource's instances (one per replica).</summary>
     public IReadOnlyList<string> InstancesOf(IResource resource) =>
         Tracker.Latest.Values.Where(e => ReferenceEquals(e.Resource, resource)).Select(e => e.ResourceId).ToArray();
@@ -117,6 +133,9 @@ public sealed class HaSystemApp : IAsyncDisposable
         && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
 
     public T Resource<T>(string name) where T : IResource => Model.Resources.OfType<T>().Single(r => r.Name == name);
+
+    /// <summary>The nodes of a Redis group, in their fixed order (<c>{group}-0</c>, …); which is primary changes.</summary>
+    public IReadOnlyList<RedisNodeResource> NodesOf(string group) => Resource<RedisMonitoredGroupResource>(group).Nodes;
 
     /// <summary>The node of a Redis group (<c>cache</c>, <c>state</c>) the role monitor last saw as its primary.</summary>
     public RedisNodeResource PrimaryOf(string group) =>
@@ -180,6 +199,10 @@ public sealed class HaSystemApp : IAsyncDisposable
             ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()
             : [];
     }
+
+    /// <summary>How often the AppHost has started a Redis node or Sentinel again after its process died (<c>redis.restarts</c>).</summary>
+    public int RestartsOf(IResource resource) =>
+        int.TryParse(PropertyOf(resource, RedisResourceProperties.Restarts), System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0;
 
     public string? PropertyOf(IResource resource, string property)
     {
@@ -297,6 +320,9 @@ public sealed class HaSystemApp : IAsyncDisposable
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>The single number a query such as <c>SELECT COUNT(*) …</c> answers, read straight from a SQLite database of the system.</summary>
+    public async Task<long> CountSqlAsync(string database, string sql) => (await QuerySqlAsync(database, sql, r => r.GetInt64(0))).Single();
 
     /// <summary>Runs a query straight against a SQLite database of the system and reads every row with <paramref name="read"/>.</summary>
     public async Task<List<T>> QuerySqlAsync<T>(string database, string sql, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)

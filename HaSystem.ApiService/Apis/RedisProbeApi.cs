@@ -24,7 +24,7 @@ public static class RedisProbeApi
     }
 
     public static async Task<Results<Ok<ProbeResponse>, ProblemHttpResult>> WriteProbe(
-        string role, ReplicaIdentity replica, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, HttpContext context)
+        string role, ReplicaIdentity replica, IServiceProvider services, ResiliencePipelineProvider<string> pipelines, TimeProvider time, HttpContext context)
     {
         if (!RedisRoles.All.Contains(role))
         {
@@ -39,7 +39,7 @@ public static class RedisProbeApi
         try
         {
             await pipelines.For(role, RedisCaller.Diagnostics).ExecuteCommandAsync(_ =>
-                multiplexer.GetDatabase().StringSetAsync($"{RedisKeyspace.Probes}{replica.Id}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ProbeTtl));
+                multiplexer.GetDatabase().StringSetAsync($"{RedisKeyspace.Probes}{replica.Id}", time.GetUtcNow().ToUnixTimeMilliseconds(), ProbeTtl));
             var primary = RedisPrimaryLocator.FindPrimary(multiplexer)?.ToString();
             return TypedResults.Ok(new ProbeResponse(replica.Id, role, primary, stopwatch.Elapsed.TotalMilliseconds));
         }

@@ -10,7 +10,7 @@ namespace HaSystem.ApiService.Catalog;
 /// The catalog in the primary data source. Every query is scoped to one tenant, and runs through the
 /// <c>catalog-database</c> pipeline (where the chaos fault is injected). Writes take their turn through <see cref="CatalogWriteLock"/>.
 /// </summary>
-public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, ResiliencePipelineProvider<string> pipelines)
+public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, ResiliencePipelineProvider<string> pipelines, TimeProvider time)
 {
     public const string PipelineName = "catalog-database";
 
@@ -45,7 +45,7 @@ public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, R
             var product = new Product
             {
                 TenantId = tenant.Value, Name = input.Name.Trim(), Description = input.Description?.Trim() ?? "",
-                Price = input.Price, Stock = input.Stock, Version = 1, UpdatedAtUtc = DateTime.UtcNow,
+                Price = input.Price, Stock = input.Stock, Version = 1, UpdatedAtUtc = time.GetUtcNow().UtcDateTime,
             };
             db.Products.Add(product);
             await using (await writes.EnterAsync(ct))
@@ -70,7 +70,7 @@ public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, R
             product.Price = input.Price;
             product.Stock = input.Stock;
             product.Version++;
-            product.UpdatedAtUtc = DateTime.UtcNow;
+            product.UpdatedAtUtc = time.GetUtcNow().UtcDateTime;
             await using (await writes.EnterAsync(ct))
             {
                 await db.SaveChangesAsync(ct);

@@ -14,9 +14,9 @@ public static class FenceGuard
     /// Accepts <paramref name="token"/> from <paramref name="holder"/> for <paramref name="resource"/> or throws
     /// <see cref="StaleFencingTokenException"/>. A higher token passes; the same token passes only from the same holder
     /// (one leader writing many reports), so even a token handed out twice (a failover that lost the counter's last
-    /// increment) cannot let two holders write.
+    /// increment) cannot let two holders write. <paramref name="nowUtc"/> is when the fence moved, by the caller's clock.
     /// </summary>
-    public static async Task AdvanceFenceAsync(this CatalogDbContext db, string resource, long token, string holder, CancellationToken cancellationToken)
+    public static async Task AdvanceFenceAsync(this CatalogDbContext db, string resource, long token, string holder, DateTime nowUtc, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -24,7 +24,7 @@ public static class FenceGuard
         }
 
         var accepted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO Fences (Resource, Token, Holder, UpdatedAtUtc) VALUES ({resource}, {token}, {holder}, {DateTime.UtcNow})
+            INSERT INTO Fences (Resource, Token, Holder, UpdatedAtUtc) VALUES ({resource}, {token}, {holder}, {nowUtc})
             ON CONFLICT(Resource) DO UPDATE SET Token = excluded.Token, Holder = excluded.Holder, UpdatedAtUtc = excluded.UpdatedAtUtc
             WHERE excluded.Token > Fences.Token OR (excluded.Token = Fences.Token AND excluded.Holder = Fences.Holder)
             """, cancellationToken);

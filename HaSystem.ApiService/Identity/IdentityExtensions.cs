@@ -28,7 +28,6 @@ public static class IdentityExtensions
     public static IHostApplicationBuilder AddTokenAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JwtOptions>(JwtOptions.SectionName);
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<IPasswordHasher<CatalogUser>, PasswordHasher<CatalogUser>>();
         builder.Services.AddSingleton<CredentialCheck>();

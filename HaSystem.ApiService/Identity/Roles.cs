@@ -1,4 +1,4 @@
-namespace HaSystem.ApiService;
+namespace HaSystem.ApiService.Identity;
 
 /// <summary>
 /// The roles a token can carry. Writes to the catalog need <see cref="Admin"/>; the worker calls as <see cref="Service"/>;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.ApiService.Infrastructure;
@@ -16,7 +15,6 @@ public static class CatalogDatabaseExtensions
         builder.Services.AddValidatedOptions<CatalogDatabaseOptions>(CatalogDatabaseOptions.SectionName);
         var connectionString = builder.Configuration.GetConnectionString("catalog")
             ?? throw new InvalidOperationException("ConnectionStrings:catalog is missing: the AppHost provides it.");
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddCatalogDatabaseProblems();
         builder.Services.AddSingleton(services => new CatalogWriteLock(
             connectionString, services.GetRequiredService<IOptions<CatalogDatabaseOptions>>(), services.GetRequiredService<TimeProvider>()));
@@ -28,7 +26,7 @@ public static class CatalogDatabaseExtensions
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteBusyTimeoutInterceptor(services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value.WriteWait))
             .UseAsyncSeeding((context, _, cancellationToken) =>
-                CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value, cancellationToken))
+                CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, cancellationToken))
             .UseSeeding((_, _) => throw new NotSupportedException("Seed asynchronously.")));
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HaSystem.ApiService.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ public static class CatalogSeed
 
     public static readonly IReadOnlyList<(string Id, string Name)> Tenants = [("acme", "Acme Corporation"), ("globex", "Globex Inc.")];
 
-    public static async Task SeedAsync(DbContext context, DemoUserOptions demoUsers, CancellationToken cancellationToken)
+    public static async Task SeedAsync(DbContext context, DemoUserOptions demoUsers, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var db = (CatalogDbContext)context;
         if (await db.Tenants.AnyAsync(cancellationToken))
@@ -23,7 +24,7 @@ public static class CatalogSeed
         }
 
         var hasher = new PasswordHasher<CatalogUser>();
-        var now = DateTime.UtcNow;
+        var now = nowUtc;
         var random = new Random(20261126);
         string[] adjectives = ["Compact", "Durable", "Smart", "Quiet", "Rapid", "Solar", "Modular", "Classic"];
         string[] nouns = ["Widget", "Sprocket", "Gadget", "Lamp", "Kettle", "Router", "Drill", "Speaker"];

@@ -131,13 +131,13 @@ public sealed class OrderService(
 
         await using var turn = await writes.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, cancellationToken);
+        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, time.GetUtcNow().UtcDateTime, cancellationToken);
         db.Orders.Add(order);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ex.IsConstraintViolation())
         {
             // Only a holder whose lease ended can get here: another one recorded the order meanwhile.
             throw new LeaseLostException(lease.Key, lease.FencingToken);
@@ -166,7 +166,7 @@ public sealed class OrderService(
 
         await using var turn = await writes.EnterAsync(CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, CancellationToken.None);
+        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, time.GetUtcNow().UtcDateTime, CancellationToken.None);
         await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(o => o
             .SetProperty(x => x.ResponseStatus, StatusCodes.Status201Created)
             .SetProperty(x => x.ResponseBody, body)

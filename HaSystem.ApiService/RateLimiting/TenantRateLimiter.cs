@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using HaSystem.ApiService.Identity;
 using HaSystem.ApiService.Telemetry;
+using HaSystem.Coordination.RateLimiting;
 using HaSystem.Coordination.Redis;
 using HaSystem.Coordination.Resilience;
 using Microsoft.Extensions.Options;
@@ -22,12 +23,6 @@ public sealed class TenantRateLimiter(
     IOptions<TenantRateLimitOptions> options,
     ApiTelemetry telemetry)
 {
-    // INCR and the expiry of the window in one atomic step; returns the count and the time left in the window.
-    private static readonly LuaScript Script = LuaScript.Prepare(
-        "local c = redis.call('INCR', @key) " +
-        "if c == 1 then redis.call('PEXPIRE', @key, @window) end " +
-        "return { c, redis.call('PTTL', @key) }");
-
     private readonly ConcurrentDictionary<TenantId, FixedWindowRateLimiter> _local = new();
     private readonly ResiliencePipeline _redis = pipelines.For(RedisRoles.State, RedisCaller.RateLimiter);
 
@@ -36,10 +31,7 @@ public sealed class TenantRateLimiter(
         var settings = options.Value;
         try
         {
-            var result = (RedisResult[])(await _redis.ExecuteCommandAsync(_ => state.GetDatabase()
-                .ScriptEvaluateAsync(Script, new { key = (RedisKey)$"{RedisKeyspace.TenantRateLimits}{tenant}:ratelimit", window = (long)settings.Window.TotalMilliseconds }), cancellationToken))!;
-            var count = (long)result[0];
-            var remaining = TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1]));
+            var (count, remaining) = await RedisFixedWindow.HitAsync(state.GetDatabase(), RedisKeyspace.TenantRateLimit(tenant.ToString()), settings.Window, _redis, cancellationToken);
             return new RateLimitDecision(count <= settings.PermitLimit, remaining, "redis");
         }
         catch (Exception ex) when (RedisResilience.IsRedisFailure(ex))

@@ -27,7 +27,7 @@ public sealed class ReportStore(CatalogDbContext db, CatalogWriteLock writes, IO
     {
         await using var turn = await writes.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, input.ProducedBy, cancellationToken);
+        await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, input.ProducedBy, time.GetUtcNow().UtcDateTime, cancellationToken);
 
         var from = DateTime.UnixEpoch.AddSeconds(input.PeriodStart);
         var to = from.AddSeconds(input.PeriodSeconds);
@@ -46,7 +46,7 @@ public sealed class ReportStore(CatalogDbContext db, CatalogWriteLock writes, IO
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ex.IsConstraintViolation())
         {
             throw new ReportAlreadyProducedException(input.Tenant, input.PeriodStart);
         }

@@ -34,7 +34,7 @@ public static class ReportsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown tenant", detail: $"There is no tenant '{input.Tenant}'.");
         }
 
-        if (input.PeriodStart % input.PeriodSeconds != 0 || input.PeriodStart + input.PeriodSeconds > time.GetUtcNow().ToUnixTimeSeconds())
+        if (!ReportPeriods.IsAlignedAndFinished(input.PeriodStart, input.PeriodSeconds, time.GetUtcNow()))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not a finished report period",
                 detail: "A period starts at a multiple of its length and can be reported once it is over.");

@@ -12,11 +12,11 @@ internal static class LockTestFactory
 {
     public static readonly TimeSpan Attempt = TimeSpan.FromMilliseconds(500);
 
-    public static RedisDistributedLock Create(IConnectionMultiplexer redis, ResiliencePipeline? pipeline = null)
+    public static RedisDistributedLock Create(IConnectionMultiplexer redis, ResiliencePipeline? pipeline = null, TimeProvider? time = null)
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         return new RedisDistributedLock(redis, pipeline ?? new ResiliencePipelineBuilder().AddTimeout(Attempt).Build(), Attempt, new DistributedLockOptions(),
-            new RedisTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), TimeProvider.System, NullLogger<RedisDistributedLock>.Instance);
+            new RedisTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), time ?? TimeProvider.System, NullLogger<RedisDistributedLock>.Instance);
     }
 
     public static LockRequest Request(string key) => new(key, TimeSpan.FromSeconds(10)) { Holder = "test", AutoRenew = false };

@@ -28,6 +28,9 @@ public static class RedisKeyspace
     /// <summary>The per-tenant request counters of the API's rate limiter (<c>state</c> role): <c>tenant:{id}:ratelimit</c>.</summary>
     public const string TenantRateLimits = "tenant:";
 
+    /// <summary>The rate-limit window of one tenant: <c>tenant:{id}:ratelimit</c>.</summary>
+    public static string TenantRateLimit(string tenant) => $"{TenantRateLimits}{tenant}:ratelimit";
+
     /// <summary>The API's sign-in attempt counters (<c>state</c> role).</summary>
     public const string SignInAttempts = "signin:";
 

@@ -4,8 +4,7 @@ using System.Diagnostics.Metrics;
 namespace HaSystem.Coordination.Telemetry;
 
 /// <summary>
-/// The meter and activity source of the Redis coordination every service shares: breakers, locks, leases and
-/// leadership. The names are the ones the dashboard shows.
+/// The meter and activity source of the Redis coordination every service shares: breakers, locks and leases. The names are the ones the dashboard shows.
 /// </summary>
 public sealed class RedisTelemetry : IDisposable
 {
@@ -24,7 +23,6 @@ public sealed class RedisTelemetry : IDisposable
         LockAcquisitions = Meter.CreateCounter<long>("hasystem.lock.acquisitions", description: "Lock acquire attempts by outcome (acquired, busy, unavailable, timeout).");
         LockWait = Meter.CreateHistogram<double>("hasystem.lock.wait", unit: "ms", description: "Time from asking for a lock to holding it.");
         LeasesLost = Meter.CreateCounter<long>("hasystem.lock.leases_lost", description: "Leases lost before their holder released them (expired, taken over or not renewable).");
-        LeadershipChanges = Meter.CreateCounter<long>("hasystem.leader.changes", description: "This replica becoming or ceasing to be the leader.");
     }
 
     /// <summary>The meter every instrument below belongs to.</summary>
@@ -45,8 +43,6 @@ public sealed class RedisTelemetry : IDisposable
     /// <summary><c>hasystem.lock.leases_lost</c>: leases lost before their holder released them.</summary>
     public Counter<long> LeasesLost { get; }
 
-    /// <summary><c>hasystem.leader.changes</c>: this replica becoming or ceasing to be the leader.</summary>
-    public Counter<long> LeadershipChanges { get; }
 
     /// <inheritdoc />
     public void Dispose() => Meter.Dispose();

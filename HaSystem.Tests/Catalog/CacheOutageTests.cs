@@ -6,16 +6,19 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Catalog;
 
 /// <summary>The catalog while both <c>cache</c> nodes are stopped: reads fall back to the database, writes go on.</summary>
-public sealed class CacheOutageTests(ITestOutputHelper output) : SystemPerTest
+[Collection(HealingSystem.Name)]
+public sealed class CacheOutageTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
+    private HaSystemApp System => fixture.System;
 
-    private RedisNodeResource[] Nodes(string group) => [.. System.Resource<RedisMonitoredGroupResource>(group).Nodes];
+    private ApiClient Api => fixture.Api;
 
     // Guards against Redis failures surfacing to users as errors or as slow requests, and a cache that stays
     // bypassed after Redis returns.
     [Fact(Timeout = 300_000)]
     public async Task Reads_keep_succeeding_quickly_while_the_cache_role_is_down_and_use_it_again_after()
     {
+        await fixture.WaitUntilHealedAsync();
         var replicas = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
         var ids = Enumerable.Range(3001, 20).Select(i => (long)i).ToArray(); // globex's products (acme has 1..2000)
         foreach (var id in ids)
@@ -23,8 +26,8 @@ public sealed class CacheOutageTests(ITestOutputHelper output) : SystemPerTest
             Assert.Equal(HttpStatusCode.OK, (await ReadAsync(replicas[0], id)).Status);
         }
 
-        await Task.WhenAll(Nodes("cache").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
-        await Task.WhenAll(Nodes("cache").Select(n => System.WaitForStoppedAsync(n)));
+        await Task.WhenAll(System.NodesOf("cache").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
+        await Task.WhenAll(System.NodesOf("cache").Select(n => System.WaitForStoppedAsync(n)));
 
         // 8 s of reads over every replica, cached and uncached, while both cache nodes are down.
         var slowest = TimeSpan.Zero;
@@ -56,7 +59,7 @@ public sealed class CacheOutageTests(ITestOutputHelper output) : SystemPerTest
             JsonContent.Create(new { name = "Written while the cache was down", price = 1.5m, stock = 2 }));
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-        await Task.WhenAll(Nodes("cache").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+        await Task.WhenAll(System.NodesOf("cache").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
 
         // The cache is used again: a value read on one replica is found in Redis (l2) by another.
         await Poll.UntilAsync("an L2 hit after the cache role is back", TimeSpan.FromSeconds(60), async _ =>

@@ -11,8 +11,6 @@ public sealed class RateLimitTests(ITestOutputHelper output) : SystemPerTest($"A
 {
     private const int PermitLimit = 10;
 
-    private RedisNodeResource[] Nodes(string group) => [.. System.Resource<RedisMonitoredGroupResource>(group).Nodes];
-
     // Guards against a tenant exceeding its budget, a 429 without Retry-After, and limits that vanish with Redis.
     [Fact(Timeout = 300_000)]
     public async Task The_rate_limit_answers_429_with_retry_after_and_still_limits_while_the_state_role_is_down()
@@ -20,7 +18,7 @@ public sealed class RateLimitTests(ITestOutputHelper output) : SystemPerTest($"A
         var decided = await BurstAsync();
         Assert.Contains("redis", decided);
 
-        await Task.WhenAll(Nodes("state").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
+        await Task.WhenAll(System.NodesOf("state").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
         try
         {
             decided = await BurstAsync();
@@ -28,7 +26,7 @@ public sealed class RateLimitTests(ITestOutputHelper output) : SystemPerTest($"A
         }
         finally
         {
-            await Task.WhenAll(Nodes("state").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
+            await Task.WhenAll(System.NodesOf("state").Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
         }
     }
 

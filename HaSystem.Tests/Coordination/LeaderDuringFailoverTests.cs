@@ -7,14 +7,19 @@ namespace HaSystem.Tests.Coordination;
 /// Redis primaries killed under the leader: the <c>state</c> one (where its lease lives), and reports go on without a
 /// gap or a double; the <c>cache</c> one, and the leader re-warms the hottest products into the promoted node.
 /// </summary>
-public sealed class LeaderDuringFailoverTests(ITestOutputHelper output) : SystemPerTest(LeaderHandOverTests.Arguments)
+[Collection(LeaderSystem.Name)]
+public sealed class LeaderDuringFailoverTests(LeaderSystemFixture fixture, ITestOutputHelper output)
 {
+    private HaSystemApp System => fixture.System;
+
+    private ApiClient Api => fixture.Api;
 
     // Guards against a lease or fencing counter lost in a failover (two leaders, or tokens handed out twice and
     // refused by the database), and a leader that never recovers from losing its Redis.
     [Fact(Timeout = 300_000)]
     public async Task Reports_are_produced_exactly_once_while_the_state_primary_fails_over()
     {
+        await fixture.WaitUntilHealedAsync();
         var before = await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30));
         var killedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await SalesReports.WaitForPeriodAsync(System, killedAt / 2 * 2 - 4, TimeSpan.FromSeconds(30));
@@ -39,6 +44,7 @@ public sealed class LeaderDuringFailoverTests(ITestOutputHelper output) : System
     public async Task The_leader_rewarms_the_hottest_products_after_a_cache_failover()
     {
         const string hot = "*tenant:acme:product:1";
+        await fixture.WaitUntilHealedAsync();
         await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30));
         var group = System.Resource<RedisMonitoredGroupResource>("cache");
         var primary = System.PrimaryOf("cache");

@@ -3,10 +3,12 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Coordination;
 
 /// <summary>Killing the leading worker, five times: another replica leads within the bound and no report is lost or doubled.</summary>
-public sealed class LeaderHandOverTests(ITestOutputHelper output) : SystemPerTest(Arguments)
+[Collection(LeaderSystem.Name)]
+public sealed class LeaderHandOverTests(LeaderSystemFixture fixture, ITestOutputHelper output)
 {
-    /// <summary>Reports every 2 s (instead of 10 s) so that each hand-over spans several periods.</summary>
-    public static readonly string[] Arguments = ["Worker:Environment:Worker__Reports__Interval=00:00:02"];
+    private HaSystemApp System => fixture.System;
+
+    private ApiClient Api => fixture.Api;
 
     /// <summary>The worker's lease (5 s) plus one renewal interval (1 s): the bound for a hand-over.</summary>
     private static readonly TimeSpan HandOverBound = TimeSpan.FromSeconds(6);
@@ -19,6 +21,7 @@ public sealed class LeaderHandOverTests(ITestOutputHelper output) : SystemPerTes
     [Fact(Timeout = 600_000)]
     public async Task Another_replica_leads_within_the_lease_plus_one_renewal_after_the_leader_is_killed()
     {
+        await fixture.WaitUntilHealedAsync();
         var first = await Leadership.WaitForLeaderAsync(System, Api, TimeSpan.FromSeconds(30));
         var firstKill = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await SalesReports.WaitForPeriodAsync(System, firstKill / 2 * 2 - 4, TimeSpan.FromSeconds(30));

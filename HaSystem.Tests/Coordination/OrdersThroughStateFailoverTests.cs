@@ -9,7 +9,8 @@ namespace HaSystem.Tests.Coordination;
 /// retry) and cart changes through the shop keep succeeding while the <c>state</c> primary is killed, frozen, or failed
 /// over ten times in a row. Each test leaves the topology healed (the AppHost restarts what died), so they share one system.
 /// </summary>
-public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture, ITestOutputHelper output) : IClassFixture<RunningSystemFixture>
+[Collection(HealingSystem.Name)]
+public sealed class OrdersThroughStateFailoverTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The figure: after the Sentinels promote a node, orders succeed again within 3 s.</summary>
     private static readonly TimeSpan FirstOrderAfterPromotion = TimeSpan.FromSeconds(3);
@@ -25,11 +26,12 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
     [Fact(Timeout = 300_000)]
     public async Task Orders_and_cart_writes_ride_through_a_kill_of_the_state_primary()
     {
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
         await using var traffic = await UserTraffic.StartAsync(System, fixture.Api);
         await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 20, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
 
         var primary = System.PrimaryOf("state");
+        var restartsBefore = System.RestartsOf(primary);
         var faultAt = traffic.Clock.Now;
         Signals.KillNow(System.ProcessIdOf(primary));
         output.WriteLine($"{faultAt.TotalSeconds:0.00} s: kill -9 {primary.Name}");
@@ -41,7 +43,7 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
         await traffic.StopAsync();
 
         await AssertUsersSawNoFailureAsync(traffic, "state_kill", [faultAt]);
-        Assert.Equal("1", System.PropertyOf(primary, RedisResourceProperties.Restarts));
+        Assert.Equal(restartsBefore + 1, System.RestartsOf(primary));
     }
 
     // Guards against the 20 s outage of a frozen primary (calls that wait on a dead connection, a breaker that opens)
@@ -50,7 +52,7 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
     [Fact(Timeout = 300_000)]
     public async Task Orders_and_cart_writes_ride_through_a_10_s_pause_of_the_state_primary_and_it_rejoins_as_a_replica()
     {
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
         await using var traffic = await UserTraffic.StartAsync(System, fixture.Api);
         await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 20, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
 
@@ -86,7 +88,7 @@ public sealed class OrdersThroughStateFailoverTests(RunningSystemFixture fixture
     public async Task Orders_and_cart_writes_ride_through_ten_failovers_in_a_row()
     {
         const int failovers = 10;
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
         await using var traffic = await UserTraffic.StartAsync(System, fixture.Api);
         await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 20, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
 

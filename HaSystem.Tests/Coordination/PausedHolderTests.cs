@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using HaSystem.Contracts.Http;
 using HaSystem.Coordination.Locking;
+using HaSystem.Coordination.Redis;
 using HaSystem.LockBench;
 using HaSystem.Tests.Infrastructure;
 
@@ -13,17 +14,36 @@ namespace HaSystem.Tests.Coordination;
 /// A leader-lease holder frozen past its time to live (SIGSTOP, as a long GC pause or a VM stall would): it loses the
 /// lease, its cancellation token fires, and its late write with the old fencing token is refused by the database.
 /// </summary>
-public sealed class PausedHolderTests(ITestOutputHelper output) : SystemPerTest
+[Collection(HealingSystem.Name)]
+public sealed class PausedHolderTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
-    private const string LeaseKey = "leader:worker";
+    private const string LeaseKey = RedisKeyspace.WorkerLease;
+
+    private HaSystemApp System => fixture.System;
+
+    private ApiClient Api => fixture.Api;
 
     // Guards against the one thing a lock alone cannot prevent: a holder that stalls, loses its lease without
     // knowing, and writes after someone else has taken over.
     [Fact(Timeout = 300_000)]
     public async Task A_holder_paused_past_its_ttl_loses_the_lease_and_its_late_write_is_refused()
     {
-        // The workers stand down (SIGTERM: they release the lease) so that the test's two holders are the only ones.
+        // The workers stand down (SIGTERM: they release the lease) so that the test's two holders are the only ones. They
+        // are started again at the end, on the shared system.
+        await fixture.WaitUntilHealedAsync();
         await System.TerminateServiceAsync(System.Resource<ProjectResource>("worker"));
+        try
+        {
+            await HoldPauseAndWriteLateAsync();
+        }
+        finally
+        {
+            await System.StartStoppedInstancesAsync();
+        }
+    }
+
+    private async Task HoldPauseAndWriteLateAsync()
+    {
         await Poll.UntilAsync("no leader", TimeSpan.FromSeconds(30), async ct => await Leadership.CurrentAsync(Api, ct) is null, () => System.Tracker.Describe());
 
         const long stalePeriod = 1_000_000_000; // a finished, aligned period nobody reports: only the fence can refuse it

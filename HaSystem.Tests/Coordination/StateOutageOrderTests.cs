@@ -7,18 +7,24 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Coordination;
 
 /// <summary>Every <c>state</c> node stopped: orders cannot be locked, so they are refused (503) and nothing is charged.</summary>
-public sealed class StateOutageOrderTests(ITestOutputHelper output) : SystemPerTest
+[Collection(HealingSystem.Name)]
+public sealed class StateOutageOrderTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
+    private HaSystemApp System => fixture.System;
+
+    private ApiClient Api => fixture.Api;
+
 
     // Guards against charging without the lock (a lock that reports success it does not have), hanging requests
     // while Redis is away, and orders that stay refused after it is back.
     [Fact(Timeout = 300_000)]
     public async Task Orders_get_503_and_charge_nothing_while_the_state_role_is_down_and_succeed_after()
     {
+        await fixture.WaitUntilHealedAsync();
         var replicas = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
         Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(replicas[0], $"before-{Guid.NewGuid():N}")).Status);
-        var chargesBefore = await CountAsync("SELECT COUNT(*) FROM PaymentCharges");
-        var ordersBefore = await CountAsync("SELECT COUNT(*) FROM Orders");
+        var chargesBefore = await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges");
+        var ordersBefore = await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM Orders");
 
         var nodes = System.Resource<RedisMonitoredGroupResource>("state").Nodes;
         await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
@@ -45,14 +51,14 @@ public sealed class StateOutageOrderTests(ITestOutputHelper output) : SystemPerT
         // 2 cores), then the open breaker answers at once.
         Assert.True(slowest < TimeSpan.FromSeconds(5), $"An order took {slowest.TotalMilliseconds:0} ms to be refused.");
         Assert.True(last < TimeSpan.FromMilliseconds(300), $"With the breaker open an order still took {last.TotalMilliseconds:0} ms to be refused.");
-        Assert.Equal(chargesBefore, await CountAsync("SELECT COUNT(*) FROM PaymentCharges"));
-        Assert.Equal(ordersBefore, await CountAsync("SELECT COUNT(*) FROM Orders"));
+        Assert.Equal(chargesBefore, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges"));
+        Assert.Equal(ordersBefore, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM Orders"));
 
         await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
         var key = $"after-{Guid.NewGuid():N}";
         await Poll.UntilAsync("an order placed once the state role is back", TimeSpan.FromSeconds(90),
             async _ => (await PlaceAsync(replicas[1], key)).Status == HttpStatusCode.Created, () => System.Tracker.Describe(), TimeSpan.FromSeconds(1));
-        Assert.Equal(chargesBefore + 1, await CountAsync("SELECT COUNT(*) FROM PaymentCharges"));
+        Assert.Equal(chargesBefore + 1, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges"));
     }
 
     private async Task<(HttpStatusCode Status, string? RetryAfter, TimeSpan Elapsed)> PlaceAsync(Uri replica, string key)
@@ -65,6 +71,4 @@ public sealed class StateOutageOrderTests(ITestOutputHelper output) : SystemPerT
         using var response = await http.SendAsync(request);
         return (response.StatusCode, response.Headers.RetryAfter?.ToString(), clock.Elapsed);
     }
-
-    private async Task<long> CountAsync(string sql) => (await System.QuerySqlAsync("catalog", sql, r => r.GetInt64(0))).Single();
 }

@@ -1,29 +1,24 @@
 namespace HaSystem.Tests.Infrastructure;
 
 /// <summary>
-/// For tests that break the system (kill primaries, stop roles, freeze processes): each test gets a system of its own,
-/// started with <paramref name="arguments"/> before it and stopped after it.
+/// For tests that break the system in a way it does not heal from (a service stopped for good, settings of their own):
+/// each test gets a system of its own, started with <paramref name="arguments"/> before it and stopped after it.
 /// </summary>
 public abstract class SystemPerTest(params string[] arguments) : IAsyncLifetime
 {
-    private HaSystemApp? _system;
-    private ApiClient? _api;
+    private readonly OwnSystem _own = new(arguments);
 
-    protected HaSystemApp System => _system ?? throw new InvalidOperationException("The system is not started.");
+    /// <summary>The test's own system.</summary>
+    protected HaSystemApp System => _own.System;
 
-    protected ApiClient Api => _api ?? throw new InvalidOperationException("The system is not started.");
+    /// <summary>A client of its API.</summary>
+    protected ApiClient Api => _own.Api;
 
-    public virtual async Task InitializeAsync()
-    {
-        _system = await HaSystemApp.StartAsync(arguments);
-        _api = new ApiClient(_system);
-    }
+    /// <inheritdoc />
+    public virtual Task InitializeAsync() => _own.InitializeAsync();
 
-    public virtual async Task DisposeAsync()
-    {
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
-    }
+    /// <inheritdoc />
+    public virtual Task DisposeAsync() => _own.DisposeAsync();
+
+    private sealed class OwnSystem(string[] arguments) : SystemFixture(arguments);
 }

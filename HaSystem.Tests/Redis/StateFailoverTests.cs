@@ -12,8 +12,11 @@ namespace HaSystem.Tests.Redis;
 /// Killing the <c>state</c> primary: Sentinels promote a replica and every API replica writes again. This is the
 /// plain-write figure (one SET, no lock); <c>OrdersThroughStateFailoverTests</c> holds the order path to the same fault.
 /// </summary>
-public sealed class StateFailoverTests(ITestOutputHelper output) : SystemPerTest
+[Collection(HealingSystem.Name)]
+public sealed class StateFailoverTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
+    private HaSystemApp System => fixture.System;
+
     /// <summary>The figure the issue sets for these machines (measured 2–5 s).</summary>
     private static readonly TimeSpan FailoverTarget = TimeSpan.FromSeconds(6);
 
@@ -22,9 +25,11 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : SystemPerTest
     [Fact(Timeout = 300_000)]
     public async Task Writes_resume_on_every_api_replica_after_the_state_primary_is_killed()
     {
+        await fixture.WaitUntilHealedAsync();
         var replicas = await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60));
         var group = System.Resource<RedisMonitoredGroupResource>("state");
-        var oldPrimary = group.Nodes[0];
+        var oldPrimary = System.PrimaryOf("state");
+        var restartsBefore = System.RestartsOf(oldPrimary);
         var oldPort = $"127.0.0.1:{await System.PortOfAsync(oldPrimary)}";
 
         var writes = new ConcurrentQueue<Write>();
@@ -107,7 +112,7 @@ public sealed class StateFailoverTests(ITestOutputHelper output) : SystemPerTest
         }, () => System.Tracker.Describe());
         Measurements.Record(output, "failover.state.kill_to_rejoined_as_replica", (clock.Elapsed - killedAt).TotalSeconds, "s");
         await Poll.UntilAsync($"{oldPrimary.Name} shown as replica, started again once", TimeSpan.FromSeconds(15),
-            _ => Task.FromResult(System.PropertyOf(oldPrimary, RedisResourceProperties.Role) == "replica" && System.PropertyOf(oldPrimary, RedisResourceProperties.Restarts) == "1"),
+            _ => Task.FromResult(System.PropertyOf(oldPrimary, RedisResourceProperties.Role) == "replica" && System.RestartsOf(oldPrimary) == restartsBefore + 1),
             () => System.Tracker.Describe(0));
     }
 

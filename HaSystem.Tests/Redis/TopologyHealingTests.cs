@@ -13,7 +13,8 @@ namespace HaSystem.Tests.Redis;
 /// stopped by an operator stays stopped, and lost redundancy shows as Degraded, with the reason, while the system
 /// keeps serving. The tests put back what they break, so they share one system.
 /// </summary>
-public sealed class TopologyHealingTests(RunningSystemFixture fixture, ITestOutputHelper output) : IClassFixture<RunningSystemFixture>
+[Collection(HealingSystem.Name)]
+public sealed class TopologyHealingTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The figures: a dead process started again within 2 s, a killed node serving as a replica within 5 s.</summary>
     private static readonly TimeSpan StartedAgainWithin = TimeSpan.FromSeconds(2);
@@ -26,9 +27,10 @@ public sealed class TopologyHealingTests(RunningSystemFixture fixture, ITestOutp
     [Fact(Timeout = 180_000)]
     public async Task A_killed_replica_is_back_as_a_linked_replica_within_5_s_with_no_human()
     {
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
         var replica = System.Resource<RedisMonitoredGroupResource>("state").Nodes.First(n => n != System.PrimaryOf("state"));
         var pid = System.ProcessIdOf(replica);
+        var restartsBefore = System.RestartsOf(replica);
         var clock = Stopwatch.StartNew();
         Signals.KillNow(pid);
 
@@ -37,15 +39,15 @@ public sealed class TopologyHealingTests(RunningSystemFixture fixture, ITestOutp
             async _ => System.ProcessIdOf(replica) != pid && await System.IsLinkedReplicaAsync(replica), () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(50));
         Measurements.Record(output, "healing.state_replica.kill_to_linked_replica", clock.Elapsed.TotalSeconds, "s");
         Assert.True(clock.Elapsed <= ReplicaAgainWithin, $"{replica.Name} was back as a replica {clock.Elapsed.TotalSeconds:0.00} s after the kill (target {ReplicaAgainWithin.TotalSeconds} s).");
-        await Poll.UntilAsync($"{replica.Name} shows one restart", TimeSpan.FromSeconds(10),
-            _ => Task.FromResult(System.PropertyOf(replica, RedisResourceProperties.Restarts) == "1"), () => System.Tracker.Describe(0));
+        await Poll.UntilAsync($"{replica.Name} shows one more restart", TimeSpan.FromSeconds(10),
+            _ => Task.FromResult(System.RestartsOf(replica) == restartsBefore + 1), () => System.Tracker.Describe(0));
     }
 
     // Guards against a Sentinel lost for good after a crash: two such crashes and no failover could ever be authorised.
     [Fact(Timeout = 180_000)]
     public async Task A_killed_sentinel_is_started_again_within_2_s()
     {
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
         var sentinel = System.Model.Resources.OfType<RedisSentinelResource>().Last();
         var pid = System.ProcessIdOf(sentinel);
         var clock = Stopwatch.StartNew();
@@ -66,7 +68,7 @@ public sealed class TopologyHealingTests(RunningSystemFixture fixture, ITestOutp
     [Fact(Timeout = 300_000)]
     public async Task Lost_redundancy_is_Degraded_with_the_reason_stopped_nodes_stay_stopped_and_orders_still_succeed()
     {
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
         var replicas = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
         var sentinels = System.Model.Resources.OfType<RedisSentinelResource>().Take(2).ToArray();
         var spare = System.Resource<RedisMonitoredGroupResource>("state").Nodes.First(n => n != System.PrimaryOf("state"));
@@ -116,7 +118,7 @@ public sealed class TopologyHealingTests(RunningSystemFixture fixture, ITestOutp
                 async ct => (await HealthAsync(replica, ct)).GetProperty("status").GetString() == "Healthy", () => System.Tracker.Describe());
         }
 
-        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await fixture.WaitUntilHealedAsync();
     }
 
     private static async Task<JsonElement> HealthAsync(Uri replica, CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Web;
 
 /// <summary>A web replica stopped under a signed-in user: the other one carries on with the same sign-in and cart.</summary>
-public sealed class WebReplicaStopTests(ITestOutputHelper output) : BrowserSystemPerTest(output)
+[Collection(HealingSystem.Name)]
+public sealed class WebReplicaStopTests(HealingSystemFixture fixture, ITestOutputHelper output) : BrowserOnHealingSystem(fixture, output)
 {
     // Guards sessions and sign-ins living outside the replica: the Data Protection key ring shared through Redis (the
     // cookies written by one replica are read by the other), the cart in the Redis session, the API token in Redis.
@@ -19,9 +20,21 @@ public sealed class WebReplicaStopTests(ITestOutputHelper output) : BrowserSyste
         // replicated project fails here: "Failed to stop resource".)
         var clock = Stopwatch.StartNew();
         Signals.Terminate(System.ServiceProcessOf(served));
-        await System.WaitForInstanceStoppedAsync(served);
-        Output.WriteLine($"{served} stopped after {clock.Elapsed.TotalSeconds:0.0} s");
+        try
+        {
+            await System.WaitForInstanceStoppedAsync(served);
+            Output.WriteLine($"{served} stopped after {clock.Elapsed.TotalSeconds:0.0} s");
+            await CarryOnWithoutAsync(shopper, served);
+        }
+        finally
+        {
+            // The system is shared with the next test: the replica is started again, as an orchestrator would.
+            await System.StartStoppedInstancesAsync();
+        }
+    }
 
+    private async Task CarryOnWithoutAsync(Shopper shopper, string served)
+    {
         // Same browser, same shared address: the proxy now has one replica left.
         Assert.Equal(new Dictionary<long, int> { [3] = 1, [8] = 1 }, await shopper.ReadCartAsync());
         Assert.True(await shopper.IsSignedInAsync(), "The user was signed out when the replica that served them stopped.");

@@ -3,34 +3,28 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Web;
 
 /// <summary>One running system and one Chromium, shared by the browser tests that do not break anything.</summary>
-public sealed class WebShopFixture : IAsyncLifetime
+public sealed class WebShopFixture : SystemFixture
 {
-    private HaSystemApp? _system;
     private Chromium? _chromium;
 
-    public HaSystemApp System => _system ?? throw new InvalidOperationException("The system is not started.");
-
+    /// <summary>The browser the tests open their pages in.</summary>
     public Chromium Chromium => _chromium ?? throw new InvalidOperationException("Chromium is not started.");
 
-    public ApiClient Api { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    /// <inheritdoc />
+    public override async Task InitializeAsync()
     {
-        _system = await HaSystemApp.StartAsync();
-        Api = new ApiClient(_system);
+        await base.InitializeAsync();
         _chromium = await Chromium.LaunchAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <inheritdoc />
+    public override async Task DisposeAsync()
     {
         if (_chromium is not null)
         {
             await _chromium.DisposeAsync();
         }
 
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
 }

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace HaSystem.Tests.Web;
 
 /// <summary>The <c>state</c> primary (sessions, tokens, key ring) killed in the middle of a user's session.</summary>
-public sealed class WebStateFailoverTests(ITestOutputHelper output) : BrowserSystemPerTest(output)
+[Collection(HealingSystem.Name)]
+public sealed class WebStateFailoverTests(HealingSystemFixture fixture, ITestOutputHelper output) : BrowserOnHealingSystem(fixture, output)
 {
     // Guards the session store following the Sentinels to the promoted replica: the cart written before the kill is
     // there after it (the replica had it), the sign-in holds, and checkout works on the new primary.

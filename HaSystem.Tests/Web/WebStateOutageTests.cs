@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace HaSystem.Tests.Web;
 
 /// <summary>Every <c>state</c> node stopped: sessions, tokens and locks are unreachable, and the pages must still render.</summary>
-public sealed class WebStateOutageTests(ITestOutputHelper output) : BrowserSystemPerTest(output)
+[Collection(HealingSystem.Name)]
+public sealed class WebStateOutageTests(HealingSystemFixture fixture, ITestOutputHelper output) : BrowserOnHealingSystem(fixture, output)
 {
     private static readonly string[] Pages = ["/catalog", "/products/4", "/cart", "/checkout", "/orders", "/reports", "/status"];
 

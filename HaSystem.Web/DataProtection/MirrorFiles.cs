@@ -3,19 +3,18 @@ namespace HaSystem.Web.DataProtection;
 /// <summary>Removes the key-ring mirrors of earlier deployments: each AppHost run is a new one, and its file would stay for ever.</summary>
 public static partial class MirrorFiles
 {
-    public static void PruneOlderThan(string directory, string pattern, TimeSpan retention, string keep, ILogger logger)
+    public static void PruneOlderThan(string directory, string pattern, DateTimeOffset before, string keep, ILogger logger)
     {
         if (!Directory.Exists(directory))
         {
             return;
         }
 
-        var before = DateTime.UtcNow - retention;
         foreach (var file in Directory.EnumerateFiles(directory, pattern))
         {
             try
             {
-                if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(keep), StringComparison.Ordinal) && File.GetLastWriteTimeUtc(file) < before)
+                if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(keep), StringComparison.Ordinal) && File.GetLastWriteTimeUtc(file) < before.UtcDateTime)
                 {
                     File.Delete(file);
                 }

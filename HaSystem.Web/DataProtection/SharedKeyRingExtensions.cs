@@ -28,7 +28,7 @@ public static partial class SharedKeyRingExtensions
             var ring = sp.GetRequiredService<IOptions<SharedKeyRingOptions>>().Value;
             var directory = ring.MirrorDirectory ?? DefaultMirrorDirectory();
             var mirror = Path.Combine(directory, $"{ring.ApplicationName}-{Deployment(sp.GetRequiredService<IConfiguration>())}.xml");
-            MirrorFiles.PruneOlderThan(directory, $"{ring.ApplicationName}-*.xml", ring.MirrorRetention, keep: mirror,
+            MirrorFiles.PruneOlderThan(directory, $"{ring.ApplicationName}-*.xml", sp.GetRequiredService<TimeProvider>().GetUtcNow() - ring.MirrorRetention, keep: mirror,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MirrorFiles)));
             keys.XmlEncryptor = new SecretXmlEncryptor(sp.GetRequiredService<KeyRingCipher>());
             keys.XmlRepository = new MirroredRedisXmlRepository(

@@ -1,7 +1,6 @@
 using HaSystem.Web.Cart;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.Web.Identity;
@@ -17,7 +16,6 @@ public static class WebAuthenticationExtensions
     public static IHostApplicationBuilder AddWebAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<WebAuthenticationOptions>(WebAuthenticationOptions.SectionName);
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiTokenStore>();
         builder.Services.AddScoped<WebSignIn>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();

@@ -11,7 +11,6 @@ public static class WorkerApiClientExtensions
     public static IHostApplicationBuilder AddWorkerApiClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ApiOptions>(ApiOptions.SectionName);
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTransient<ServiceTokenHandler>();
         builder.Services.AddHttpClient(ServiceTokenHandler.TokenClientName, ConfigureBaseAddress);
         builder.Services.AddHttpClient<WorkerApiClient>(ConfigureBaseAddress).AddHttpMessageHandler<ServiceTokenHandler>();

@@ -6,7 +6,6 @@ public static class HeartbeatExtensions
     public static IHostApplicationBuilder AddWorkerHeartbeat(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<HeartbeatOptions>(HeartbeatOptions.SectionName);
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<HeartbeatWriter>();
         return builder;
     }

@@ -1,5 +1,4 @@
 using HaSystem.Coordination.Locking;
-using HaSystem.Coordination.Telemetry;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +14,7 @@ public sealed partial class LeaderElection(
     IEnumerable<ILeaderJob> jobs,
     ReplicaIdentity replica,
     IOptions<LeaderElectionOptions> options,
-    RedisTelemetry telemetry,
+    LeadershipTelemetry telemetry,
     TimeProvider time,
     ILogger<LeaderElection> logger) : BackgroundService
 {
@@ -73,10 +72,10 @@ public sealed partial class LeaderElection(
     private async Task LeadAsync(LockLease lease, CancellationToken stoppingToken)
     {
         LogLeading(logger, replica.Id, lease.FencingToken);
-        telemetry.LeadershipChanges.Add(1, new KeyValuePair<string, object?>("change", "elected"));
+        telemetry.Changes.Add(1, new KeyValuePair<string, object?>("change", "elected"));
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(lease.LeaseLost, stoppingToken);
         await Task.WhenAll(jobs.Select(job => RunJobAsync(job, lease, leading)));
-        telemetry.LeadershipChanges.Add(1, new KeyValuePair<string, object?>("change", stoppingToken.IsCancellationRequested ? "stepped-down" : "lost"));
+        telemetry.Changes.Add(1, new KeyValuePair<string, object?>("change", stoppingToken.IsCancellationRequested ? "stepped-down" : "lost"));
         LogNotLeading(logger, replica.Id, lease.FencingToken, stoppingToken.IsCancellationRequested ? "the worker is stopping" : "the lease was lost");
     }
 

@@ -1,3 +1,5 @@
+using OpenTelemetry.Metrics;
+
 namespace HaSystem.Worker.Leadership;
 
 public static class LeadershipExtensions
@@ -6,6 +8,8 @@ public static class LeadershipExtensions
     public static IHostApplicationBuilder AddLeaderElection(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<LeaderElectionOptions>(LeaderElectionOptions.SectionName);
+        builder.Services.AddSingleton<LeadershipTelemetry>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(LeadershipTelemetry.Name));
         builder.Services.AddHostedService<LeaderElection>();
         return builder;
     }

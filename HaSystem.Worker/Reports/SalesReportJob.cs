@@ -28,12 +28,10 @@ public sealed partial class SalesReportJob(
         var tick = TimeSpan.FromSeconds(Math.Min(1, period / 2.0));
         while (true)
         {
-            var lastFinished = time.GetUtcNow().ToUnixTimeSeconds() / period * period - period;
+            var now = time.GetUtcNow();
             foreach (var progress in await api.GetReportProgressAsync(cancellationToken))
             {
-                var next = progress.LastPeriodStart is { } last ? (last / period + 1) * period : lastFinished;
-                next = Math.Max(next, lastFinished - (settings.MaxCatchUpPeriods - 1) * period);
-                for (var start = next; start <= lastFinished; start += period)
+                foreach (var start in ReportPeriods.Due(progress.LastPeriodStart, period, settings.MaxCatchUpPeriods, now))
                 {
                     lease.ThrowIfLost();
                     var outcome = await api.ProduceReportAsync(

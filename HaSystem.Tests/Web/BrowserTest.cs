@@ -3,11 +3,18 @@ using Microsoft.Playwright;
 
 namespace HaSystem.Tests.Web;
 
-/// <summary>A system of its own (the test breaks it) and a Chromium, both stopped after the test.</summary>
-public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPerTest
+/// <summary>A browser test: a Chromium of its own, and the shop's helpers, on a system that a subclass provides.</summary>
+public abstract class BrowserTest(ITestOutputHelper output) : IAsyncLifetime
 {
     private Chromium? _chromium;
 
+    /// <summary>The system the test runs against.</summary>
+    protected abstract HaSystemApp System { get; }
+
+    /// <summary>A client of its API.</summary>
+    protected abstract ApiClient Api { get; }
+
+    /// <summary>The test's output.</summary>
     protected ITestOutputHelper Output => output;
 
     /// <summary>
@@ -16,20 +23,16 @@ public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPer
     /// </summary>
     protected static bool BrowserFailure(Exception exception) => exception is PlaywrightException;
 
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _chromium = await Chromium.LaunchAsync();
-    }
+    /// <inheritdoc />
+    public virtual async Task InitializeAsync() => _chromium = await Chromium.LaunchAsync();
 
-    public override async Task DisposeAsync()
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
     {
         if (_chromium is not null)
         {
             await _chromium.DisposeAsync();
         }
-
-        await base.DisposeAsync();
     }
 
     /// <summary>A user signed in through the shared address, with one of each of <paramref name="products"/> in the cart.</summary>
@@ -51,5 +54,6 @@ public abstract class BrowserSystemPerTest(ITestOutputHelper output) : SystemPer
         (await System.QuerySqlAsync("catalog", $"SELECT ProductId, Quantity FROM OrderLine WHERE OrderId = {order}", r => (r.GetInt64(0), r.GetInt32(1))))
             .ToDictionary(l => l.Item1, l => l.Item2);
 
+    /// <summary>Saves a screenshot among those CI lists, and names it in the test's output.</summary>
     protected async Task ScreenshotAsync(IPage page, string name) => output.WriteLine($"screenshot {await Screenshots.SaveAsync(page, name)}");
 }
