@@ -11,27 +11,77 @@ public sealed class CredentialCheckTests
 
     // Guards finding 2's timing leak: an unknown user used to skip the hash and answer in microseconds.
     [Fact]
-    public void An_unknown_user_costs_one_hash_like_a_wrong_password()
+    public async Task An_unknown_user_costs_one_hash_like_a_wrong_password()
     {
         var hasher = new CountingHasher();
-        var check = new CredentialCheck(hasher);
+        using var check = new CredentialCheck(hasher);
         Known.PasswordHash = hasher.HashPassword(Known, "right-password");
         hasher.Verifications = 0;
 
-        Assert.False(check.Verify(null, "anything"));
+        Assert.False(await check.VerifyAsync(null, "anything", CancellationToken.None));
         Assert.Equal(1, hasher.Verifications);
-        Assert.False(check.Verify(Known, "wrong-password"));
+        Assert.False(await check.VerifyAsync(Known, "wrong-password", CancellationToken.None));
         Assert.Equal(2, hasher.Verifications);
-        Assert.True(check.Verify(Known, "right-password"));
+        Assert.True(await check.VerifyAsync(Known, "right-password", CancellationToken.None));
     }
 
     // Guards against the dummy hash letting someone in: no password verifies for a user that does not exist.
     [Fact]
-    public void No_password_signs_in_a_user_that_does_not_exist()
+    public async Task No_password_signs_in_a_user_that_does_not_exist()
     {
-        var check = new CredentialCheck(new PasswordHasher<CatalogUser>());
-        Assert.False(check.Verify(null, ""));
-        Assert.False(check.Verify(null, "password"));
+        using var check = new CredentialCheck(new PasswordHasher<CatalogUser>());
+        Assert.False(await check.VerifyAsync(null, "", CancellationToken.None));
+        Assert.False(await check.VerifyAsync(null, "password", CancellationToken.None));
+    }
+
+    // Guards the replica against a burst of sign-ins holding every core and thread-pool thread with PBKDF2, which made
+    // its own sign-in throttle miss its Redis timeout and fall back to per-replica counting.
+    [Fact]
+    public async Task At_most_one_check_per_core_runs_at_once_and_the_others_wait_their_turn()
+    {
+        var hasher = new BlockingHasher();
+        using var check = new CredentialCheck(hasher);
+        var checks = Enumerable.Range(0, 3 * Environment.ProcessorCount)
+            .Select(_ => Task.Run(() => check.VerifyAsync(null, "guess", CancellationToken.None)))
+            .ToArray();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref hasher.Running) < Environment.ProcessorCount)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Only {hasher.Running} checks started.");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(Environment.ProcessorCount, Volatile.Read(ref hasher.Running));
+        hasher.Gate.Set();
+        Assert.All(await Task.WhenAll(checks), Assert.False);
+        Assert.Equal(Environment.ProcessorCount, hasher.MostAtOnce);
+    }
+
+    private sealed class BlockingHasher : IPasswordHasher<CatalogUser>
+    {
+        private readonly Lock _gate = new();
+
+        public int Running;
+
+        public int MostAtOnce { get; private set; }
+
+        public ManualResetEventSlim Gate { get; } = new();
+
+        public string HashPassword(CatalogUser user, string password) => "hash";
+
+        public PasswordVerificationResult VerifyHashedPassword(CatalogUser user, string hashedPassword, string providedPassword)
+        {
+            var now = Interlocked.Increment(ref Running);
+            lock (_gate)
+            {
+                MostAtOnce = Math.Max(MostAtOnce, now);
+            }
+
+            Gate.Wait(TimeSpan.FromSeconds(30));
+            Interlocked.Decrement(ref Running);
+            return PasswordVerificationResult.Failed;
+        }
     }
 
     private sealed class CountingHasher : IPasswordHasher<CatalogUser>

@@ -28,7 +28,7 @@ public static class AuthApi
         }
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == request.UserName, cancellationToken);
-        if (!credentials.Verify(user, request.Password))
+        if (!await credentials.VerifyAsync(user, request.Password, cancellationToken))
         {
             // Same answer, and the same work, for an unknown user and a wrong password: nothing reveals which users exist.
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid credentials",

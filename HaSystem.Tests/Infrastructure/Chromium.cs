@@ -28,6 +28,9 @@ public sealed class Chromium : IAsyncDisposable
 
     public static async Task<Chromium> LaunchAsync()
     {
+        // An expectation waits as long as an action may (20 s). Playwright's 5 s default is shorter than a sign-in (a
+        // PBKDF2 hash behind two HTTP hops) took on a loaded 2-core CI machine: a page that is slow, not wrong.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         try
         {
