@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
+using HaSystem.Coordination.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -103,6 +104,39 @@ public sealed class HaSystemApp : IAsyncDisposable
                 return instances.Count == ExpectedInstances(r) && instances.All(IsRunningAndHealthy);
             }));
         }, () => Tracker.Describe(), TimeSpan.FromMilliseconds(500));
+
+    /// <summary>
+    /// Waits until every replica answers by itself: each API and web replica at its own address, each worker replica
+    /// with a heartbeat written since it started. Aspire checks a replicated service's health through the service's
+    /// shared port, and keeps a replica's last report across its restart, so a replica still starting looks Healthy
+    /// while another one answers for it.
+    /// </summary>
+    public async Task WaitForEveryReplicaAnsweringAsync(TimeSpan timeout)
+    {
+        await DiscoverApiReplicasAsync(timeout);
+        await DiscoverWebReplicasAsync(timeout);
+        foreach (var worker in InstancesOf(Resource<ProjectResource>("worker")))
+        {
+            await WaitForWorkerStartedAsync(worker, timeout);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a worker replica (by resource id) runs and has written its heartbeat (<c>heartbeat:worker:{id}</c>)
+    /// since it last started: its host is up and it reaches the <c>state</c> role, so it takes part in the election.
+    /// </summary>
+    public Task WaitForWorkerStartedAsync(string resourceId, TimeSpan timeout) =>
+        Poll.UntilAsync($"{resourceId} running and writing its heartbeat since it started", timeout, async _ =>
+        {
+            if (!Tracker.Latest.TryGetValue(resourceId, out var e) || e.Snapshot.State?.Text != KnownResourceStates.Running || e.Snapshot.StartTimeStamp is not { } started)
+            {
+                return false;
+            }
+
+            await using var connection = await ConnectDirectAsync(PrimaryOf("state"));
+            var beat = await connection.GetDatabase().StringGetAsync($"{RedisKeyspace.WorkerHeartbeats}{resourceId}");
+            return beat.TryParse(out long writtenAt) && DateTimeOffset.FromUnixTimeMilliseconds(writtenAt) >= new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc));
+        }, () => Tracker.Describe(), TimeSpan.FromMilliseconds(200));
 
     /// <summary>
     /// Starts every replica, node and Sentinel that is stopped (exited, finished, failed to start): what a test that

@@ -28,9 +28,7 @@ public sealed class LeaseClockTests(RedisServer redis) : IClassFixture<RedisServ
             .AcquireAsync(new LockRequest(key, Ttl) { Holder = "test" }, TimeSpan.FromSeconds(5));
         await Db.KeyExpireAsync(key, TimeSpan.FromSeconds(4)); // so that only a renewal can lift it back to 10 s
 
-        clock.Advance(TimeSpan.FromSeconds(3.4));
-
-        await UntilAsync("the renewal to reach Redis", async () => await Db.KeyTimeToLiveAsync(key) > TimeSpan.FromSeconds(5));
+        await AdvanceUntilAsync(clock, TimeSpan.FromSeconds(5), "the renewal to reach Redis", async () => await Db.KeyTimeToLiveAsync(key) > TimeSpan.FromSeconds(5));
         Assert.True(lease.IsHeld);
     }
 
@@ -45,9 +43,8 @@ public sealed class LeaseClockTests(RedisServer redis) : IClassFixture<RedisServ
         await Db.KeyDeleteAsync([key, LockKeys.For(key).Holder]);
         await using var other = await LockTestFactory.Create(redis.Connection).AcquireAsync(LockTestFactory.Request(key) with { Holder = "other" }, TimeSpan.FromSeconds(5));
 
-        clock.Advance(TimeSpan.FromSeconds(3.4));
-
-        await UntilAsync("the lease to be lost", () => Task.FromResult(!lease.IsHeld));
+        // At the first renewal (3.3 s), well before the lease's own deadline (9 s).
+        await AdvanceUntilAsync(clock, TimeSpan.FromSeconds(5), "the lease to be lost", () => Task.FromResult(!lease.IsHeld));
         Assert.True(lease.LeaseLost.IsCancellationRequested);
         Assert.Equal(other.OwnerToken, (string?)await Db.StringGetAsync(key));
     }
@@ -79,17 +76,41 @@ public sealed class LeaseClockTests(RedisServer redis) : IClassFixture<RedisServ
             .AcquireAsync(new LockRequest(key, Ttl) { Holder = "test" }, TimeSpan.FromSeconds(5));
         unreachable = true;
 
-        clock.Advance(TimeSpan.FromSeconds(8.5));
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(8.5));
         await UntilAsync("a renewal to fail", () => Task.FromResult(Volatile.Read(ref failedRenewals) > 0));
         Assert.True(lease.IsHeld, "A failed renewal ended the lease before its deadline.");
 
-        clock.Advance(TimeSpan.FromSeconds(0.6));
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(0.6));
 
         await UntilAsync("the lease to be lost at 9 s", () => Task.FromResult(!lease.IsHeld));
         Assert.True(await Db.KeyExistsAsync(key), "Redis let the key expire before the holder knew its lease was lost.");
     }
 
     private static string Key() => $"lock:test:{Guid.NewGuid():N}";
+
+    // The renewal loop runs on another thread and schedules each renewal on the fake clock when it gets there: a clock
+    // moved in one jump before that would skip the renewal for good. Small steps, with real time between them, let the
+    // loop see every step.
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+
+    private static async Task AdvanceAsync(FakeTimeProvider clock, TimeSpan by)
+    {
+        for (var moved = TimeSpan.Zero; moved < by; moved += Step)
+        {
+            clock.Advance(Step);
+            await Task.Delay(10);
+        }
+    }
+
+    private static async Task AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan upTo, string what, Func<Task<bool>> condition)
+    {
+        for (var moved = TimeSpan.Zero; !await condition(); moved += Step)
+        {
+            Assert.True(moved < upTo, $"Not within {upTo.TotalSeconds} s of the lease's clock: {what}.");
+            clock.Advance(Step);
+            await Task.Delay(10);
+        }
+    }
 
     private static async Task UntilAsync(string what, Func<Task<bool>> condition)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HaSystem.Coordination.Locking;
 using Polly;
 using Polly.CircuitBreaker;
@@ -82,4 +83,46 @@ public sealed class LeaseTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal((long)first[0], (long)again[0]);
         Assert.Equal(0, (long)other[0]);
     }
+
+    // Guards a follower's quick take-over: a busy attempt must tell how long the holder's lease has left, so the
+    // follower can ask again the moment it runs out instead of up to one interval later.
+    [Fact]
+    public async Task A_busy_attempt_tells_how_long_the_holders_lease_has_left()
+    {
+        var locks = LockTestFactory.Create(redis.Connection);
+        var key = $"lock:test:{Guid.NewGuid():N}";
+        await using var lease = await locks.AcquireAsync(LockTestFactory.Request(key), TimeSpan.FromSeconds(5));
+        await Db.KeyPersistAsync(key);
+        await Db.KeyExpireAsync(key, TimeSpan.FromMilliseconds(300));
+
+        var busy = await locks.AttemptAsync(LockTestFactory.Request(key) with { Holder = "other" });
+
+        Assert.Null(busy.Lease);
+        Assert.InRange(busy.HeldFor, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(300));
+
+        // As a follower does: ask again when told to. With an interval of 5 s, a take-over well before it shows the
+        // attempt came when the lease ran out.
+        var interval = TimeSpan.FromSeconds(5);
+        var started = Stopwatch.StartNew();
+        var attempt = busy;
+        while (attempt.Lease is null && started.Elapsed < interval)
+        {
+            await Task.Delay(attempt.RetryAfter(interval));
+            attempt = await locks.AttemptAsync(LockTestFactory.Request(key) with { Holder = "other" });
+        }
+
+        await using var next = attempt.Lease;
+        Assert.NotNull(next);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"Taken over after {started.Elapsed.TotalSeconds:0.00} s, not when the lease ran out.");
+    }
+
+    // Guards against a follower that spins on a lease about to expire, and one that waits past its interval for a
+    // holder that keeps renewing.
+    [Theory]
+    [InlineData(4_000, 1_000)]
+    [InlineData(1_000, 1_000)]
+    [InlineData(400, 400)]
+    [InlineData(0, 10)]
+    public void The_next_attempt_comes_at_the_interval_or_when_the_holders_lease_runs_out(int heldForMs, int expectedMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), new LockAttempt(null, TimeSpan.FromMilliseconds(heldForMs)).RetryAfter(TimeSpan.FromSeconds(1)));
 }

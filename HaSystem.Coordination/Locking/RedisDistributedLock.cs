@@ -42,7 +42,14 @@ public sealed partial class RedisDistributedLock(
     /// One attempt, riding through a failover: the lease when the lock was free, <see langword="null"/> when someone else
     /// holds it; <see cref="LockUnavailableException"/> when no primary answered within the deadline.
     /// </summary>
-    public async Task<LockLease?> TryAcquireAsync(LockRequest request, CancellationToken cancellationToken = default)
+    public async Task<LockLease?> TryAcquireAsync(LockRequest request, CancellationToken cancellationToken = default) =>
+        (await AttemptAsync(request, cancellationToken)).Lease;
+
+    /// <summary>
+    /// One attempt, as <see cref="TryAcquireAsync"/>, that also tells how long the current holder's lease has left when
+    /// the lock is taken, so that a contender can ask again the moment it runs out (<see cref="LockAttempt.RetryAfter"/>).
+    /// </summary>
+    public async Task<LockAttempt> AttemptAsync(LockRequest request, CancellationToken cancellationToken = default)
     {
         request.Validate();
         using var activity = RedisTelemetry.ActivitySource.StartActivity("lock.acquire");
@@ -85,14 +92,14 @@ public sealed partial class RedisDistributedLock(
         {
             Count("busy");
             activity?.SetTag("hasystem.lock.outcome", "busy");
-            return null;
+            return new LockAttempt(null, TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1])));
         }
 
         Count("acquired");
         activity?.SetTag("hasystem.lock.outcome", "acquired");
         activity?.SetTag("hasystem.lock.fencing_token", token);
         telemetry.LockWait.Record(time.GetElapsedTime(sentAt).TotalMilliseconds);
-        return new LockLease(this, request, owner, token, attemptSentAt);
+        return new LockAttempt(new LockLease(this, request, owner, token, attemptSentAt), TimeSpan.Zero);
     }
 
     /// <summary>

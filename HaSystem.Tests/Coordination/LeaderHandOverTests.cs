@@ -10,7 +10,11 @@ public sealed class LeaderHandOverTests(LeaderSystemFixture fixture, ITestOutput
 
     private ApiClient Api => fixture.Api;
 
-    /// <summary>The worker's lease (5 s) plus one renewal interval (1 s): the issue's bound for a hand-over.</summary>
+    /// <summary>
+    /// The worker's lease (5 s) plus one renewal interval (1 s): the issue's bound for a hand-over. A follower asks
+    /// again the moment the lease runs out, so a hand-over takes the lease's remaining time and a round trip: the
+    /// interval is the margin for a loaded machine.
+    /// </summary>
     private static readonly TimeSpan HandOverBound = TimeSpan.FromSeconds(6);
 
     /// <summary>The lease's <c>since</c> has millisecond resolution.</summary>
@@ -42,17 +46,19 @@ public sealed class LeaderHandOverTests(LeaderSystemFixture fixture, ITestOutput
             output.WriteLine($"run {run}: killed {leader.Holder} (token {leader.FencingToken}, pid {pid}); {next.Holder} leads with token {next.FencingToken} after {handOver.TotalSeconds:0.00} s (seen after {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.00} s)");
             Assert.True(next.FencingToken > leader.FencingToken, $"The new leader's token {next.FencingToken} is not above {leader.FencingToken}.");
 
-            // The killed replica comes back as a follower, ready to take over next time.
+            // The killed replica comes back as a follower, ready to take over next time. Aspire's health of a replica
+            // says nothing of a restarted one (see WaitForEveryReplicaAnsweringAsync): its own heartbeat does.
             await System.WaitForInstanceStoppedAsync(leader.Holder);
             await System.ExecuteOnInstanceAsync(leader.Holder, KnownResourceCommands.StartCommand);
-            await Poll.UntilAsync($"{leader.Holder} running and healthy again", TimeSpan.FromSeconds(90),
-                _ => Task.FromResult(System.IsRunningAndHealthy(leader.Holder)), () => System.Tracker.Describe());
+            await System.WaitForWorkerStartedAsync(leader.Holder, TimeSpan.FromSeconds(90));
             leader = next;
         }
 
         var median = handOvers.Order().ElementAt(handOvers.Count / 2);
         Measurements.Record(output, "leader.kill_to_new_leader.median_of_5", median.TotalSeconds, "s");
-        Assert.All(handOvers, h => Assert.True(h <= HandOverBound + ClockResolution, $"A hand-over took {h.TotalSeconds:0.00} s (bound {HandOverBound.TotalSeconds} s)."));
+        // A slow hand-over names what the workers said about the lease (Redis unreachable, a job that would not stop).
+        Assert.All(handOvers, h => Assert.True(h <= HandOverBound + ClockResolution,
+            $"A hand-over took {h.TotalSeconds:0.00} s (bound {HandOverBound.TotalSeconds} s). The workers said:\n{string.Join('\n', System.Tracker.LogLinesOf("worker", "lead"))}"));
 
         // Every period from before the first kill to after the last one was produced exactly once.
         var lastKill = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -5,13 +5,17 @@ using static Microsoft.Playwright.Assertions;
 
 namespace HaSystem.Tests.Web;
 
-/// <summary>The web front end in a real browser, through the shared (proxied) address, as a user sees it.</summary>
-public sealed class WebShopTests(WebShopFixture fixture, ITestOutputHelper output) : IClassFixture<WebShopFixture>
+/// <summary>
+/// The web front end in a real browser, through the shared (proxied) address, as a user sees it. These tests only use
+/// the shop, so they share the running system of the tests that only observe it.
+/// </summary>
+[Collection(SharedRunningSystem.Name)]
+public sealed class WebShopTests(RunningSystemFixture fixture, ChromiumFixture browser, ITestOutputHelper output) : IClassFixture<ChromiumFixture>
 {
     private HaSystemApp System => fixture.System;
 
     private async Task<Shopper> NewShopperAsync() =>
-        new(await fixture.Chromium.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend", "https") };
+        new(await browser.Chromium.NewPageAsync()) { BaseAddress = System.SharedEndpoint("webfrontend", "https") };
 
     // Guards finding 9: the users' API tokens and the Data Protection key ring (which decrypts every cookie) were
     // stored in plain text in `state`. Whoever reads `state` now finds neither a bearer token nor a key.

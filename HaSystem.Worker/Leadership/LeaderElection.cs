@@ -6,8 +6,10 @@ namespace HaSystem.Worker.Leadership;
 
 /// <summary>
 /// One worker replica leads at a time: the holder of the <c>leader:worker</c> lease. Followers try to take it every
-/// renewal interval. The leader runs every <see cref="ILeaderJob"/> until its lease is lost (they are cancelled at
-/// once, before anyone else can have taken over) or the worker stops (the lease is released for a fast hand-over).
+/// renewal interval, and again the moment the leader's lease runs out: a leader that died is replaced as its lease
+/// expires, not up to one interval later. The leader runs every <see cref="ILeaderJob"/> until its lease is lost (they
+/// are cancelled at once, before anyone else can have taken over) or the worker stops (the lease is released for a
+/// fast hand-over).
 /// </summary>
 public sealed partial class LeaderElection(
     RedisDistributedLock locks,
@@ -26,9 +28,12 @@ public sealed partial class LeaderElection(
         while (!stoppingToken.IsCancellationRequested)
         {
             LockLease? lease = null;
+            var pause = settings.RenewInterval;
             try
             {
-                lease = await locks.TryAcquireAsync(request, stoppingToken);
+                var attempt = await locks.AttemptAsync(request, stoppingToken);
+                lease = attempt.Lease;
+                pause = attempt.RetryAfter(settings.RenewInterval);
                 if (unavailable)
                 {
                     LogRedisBack(logger);
@@ -60,7 +65,7 @@ public sealed partial class LeaderElection(
 
             try
             {
-                await Task.Delay(settings.RenewInterval, time, stoppingToken);
+                await Task.Delay(pause, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

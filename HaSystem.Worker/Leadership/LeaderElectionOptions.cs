@@ -4,9 +4,10 @@ using HaSystem.Coordination.Redis;
 namespace HaSystem.Worker.Leadership;
 
 /// <summary>
-/// Bound from <c>Worker:Leader</c>. A killed leader is replaced within <see cref="LeaseDuration"/> plus one
-/// <see cref="RenewInterval"/> (its lease has to expire, then a follower's next attempt wins); a leader that stops
-/// normally releases the lease and is replaced within one <see cref="RenewInterval"/>.
+/// Bound from <c>Worker:Leader</c>. A killed leader is replaced within <see cref="LeaseDuration"/> and a round trip
+/// (its lease has to expire; a follower that saw it running out asks again at that moment), and always within one
+/// <see cref="RenewInterval"/> more; a leader that stops normally releases the lease and is replaced within one
+/// <see cref="RenewInterval"/>.
 /// </summary>
 public sealed class LeaderElectionOptions : IValidatableObject
 {

@@ -25,6 +25,13 @@ public sealed class BenchContext(HaSystemApp system, BenchProfile profile, Actio
 
     public async Task<ShopTraffic> SignInToShopAsync() => await ShopTraffic.SignInAsync(System, User, await Api.PasswordOfAsync(User), Traffic);
 
-    /// <summary>Waits until every resource is running and healthy again, so the next scenario starts from a whole system.</summary>
-    public Task WaitForWholeSystemAsync() => System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(3));
+    /// <summary>
+    /// Waits until every resource is running and healthy again and every replica answers by itself, so the next scenario
+    /// starts from a whole system (a restarted replica still starting is not one).
+    /// </summary>
+    public async Task WaitForWholeSystemAsync()
+    {
+        await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(3));
+        await System.WaitForEveryReplicaAnsweringAsync(TimeSpan.FromMinutes(1));
+    }
 }
