@@ -53,7 +53,9 @@ builder.AddProject<Projects.HaSystem_Worker>("worker")
     .WithConfiguredEnvironment("Worker:Environment")
     .WithHttpHealthCheck("/health/ready");
 
-// The web replicas share one Data Protection key ring in `state`, encrypted at rest with this secret.
+// The web replicas share one Data Protection key ring in `state`, encrypted at rest with this secret. They do not wait
+// for the API: a web replica needs only Redis to start, and one started while the API is down must come up and say so
+// on its pages rather than wait (it also starts beside the API instead of after it).
 var keyRingSecret = builder.AddGeneratedSecret("web-keyring-secret", minLength: 48);
 
 builder.AddProject<Projects.HaSystem_Web>("webfrontend")
@@ -63,7 +65,6 @@ builder.AddProject<Projects.HaSystem_Web>("webfrontend")
     .WithExternalHttpEndpoints()
     .WithRedisRoles(webRedisUser, cache, state)
     .WithReference(api)
-    .WaitFor(api)
     .WithEnvironment("Web__DataProtection__KeyRingSecret", keyRingSecret)
     .WithDiagnosticsExposure()
     // Probed over HTTP: Aspire would pick the HTTPS endpoint, whose development certificate its probe does not trust.

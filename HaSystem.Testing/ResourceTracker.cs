@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HaSystem.Testing;
 
@@ -17,6 +19,8 @@ public sealed class ResourceTracker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new();
     private readonly ConcurrentDictionary<string, Task> _logWatchers = new();
+    private readonly ConcurrentDictionary<string, (string Resource, TimeSpan At)> _firstHealthy = new();
+    private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private readonly ResourceLoggerService _loggers;
     private readonly Task _watcher;
@@ -29,6 +33,13 @@ public sealed class ResourceTracker : IAsyncDisposable
 
     /// <summary>The latest snapshot of each resource instance, by resource id (replicas have one id each).</summary>
     public IReadOnlyDictionary<string, ResourceEvent> Latest => _latest;
+
+    /// <summary>
+    /// How long after the tracker started (just before the AppHost) each resource was first Running and Healthy, by its
+    /// slowest instance: where a system's start-up time goes.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> FirstHealthy =>
+        _firstHealthy.Values.GroupBy(v => v.Resource).ToDictionary(g => g.Key, g => g.Max(v => v.At));
 
     /// <summary>Every resource's state, health and last log lines, for a failure message.</summary>
     public string Describe(int logLines = 15)
@@ -80,6 +91,11 @@ public sealed class ResourceTracker : IAsyncDisposable
             await foreach (var e in notifications.WatchAsync(cancellationToken))
             {
                 _latest[e.ResourceId] = e;
+                if (e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy)
+                {
+                    _firstHealthy.TryAdd(e.ResourceId, (e.Resource.Name, _sinceStart.Elapsed));
+                }
+
                 _ = _logWatchers.GetOrAdd(e.ResourceId, id => Task.Run(() => WatchLogsAsync(id, cancellationToken), CancellationToken.None));
             }
         }

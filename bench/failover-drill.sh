@@ -5,12 +5,16 @@
 #   kill       kill -9 of the state primary 10 s into the load
 #   pause      SIGSTOP of the state primary for 10 s, then SIGCONT
 #   failovers  N times, 8 s apart: SIGSTOP of the primary until the Sentinels promote another node, then SIGCONT
+#   leader     kill -9 of the leading worker 10 s into the load, and the hand-over: from the kill to the moment the
+#              next leader acquired the lease (by the state primary's clock, this machine's), as the API reports it.
+#              The AppHost does not start a killed project again: restart the worker from the dashboard (or the
+#              AppHost) before the next run, or the next kill leaves no follower.
 # It prints the failed orders, the longest time without a successful one, and when orders succeeded after each fault.
 # Needs: redis-cli (redis-tools), ss (iproute2). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
-# Usage: bench/failover-drill.sh kill|pause|failovers [rate, default 10] [failovers, default 10]
+# Usage: bench/failover-drill.sh kill|pause|failovers|leader [rate, default 10] [failovers, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:?usage: bench/failover-drill.sh kill|pause|failovers [rate] [failovers]}
+mode=${1:?usage: bench/failover-drill.sh kill|pause|failovers|leader [rate] [failovers]}
 rate=${2:-10}
 count=${3:-10}
 
@@ -54,6 +58,7 @@ case $mode in
   kill) seconds=30 ;;
   pause) seconds=35 ;;
   failovers) seconds=$(( count * 11 + 20 )) ;;
+  leader) seconds=30 ;;
   *) echo "unknown mode '$mode'" >&2; exit 2 ;;
 esac
 
@@ -94,6 +99,37 @@ case $mode in
       kill -CONT "$pid"
       wait_until_replica "$primary"
     done
+    ;;
+  leader)
+    token=$(curl -fsS -X POST "${api[0]}/api/auth/token" -H 'Content-Type: application/json' \
+      -d "{\"userName\":\"user@globex\",\"password\":\"$demo_password\"}" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+    leader_field() {
+      curl -fsS -m 2 -H "Authorization: Bearer $token" "${api[0]}/api/coordination/leader" 2> /dev/null \
+        | sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"
+    }
+    holder=$(leader_field holder)
+    [ -n "$holder" ] || { echo "No worker leads: nothing to kill." >&2; exit 1; }
+    pid=""
+    for worker in $(ss -ltnpH | grep '"HaSystem.Worker"' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | sort -u); do
+      # Aspire names the replica's instance either worker-abcd1234 or abcd1234; the API reports worker-abcd1234.
+      tr '\0' '\n' < "/proc/$worker/environ" | grep -qE "service\.instance\.id=(worker-)?${holder#worker-}(,|$)" && pid=$worker
+    done
+    [ -n "$pid" ] || { echo "The leader $holder has no process listening here." >&2; exit 1; }
+    killed=$(now_ms)
+    echo "$killed kill -9 of the leading worker $holder (pid $pid)" >> "$events"
+    kill -9 "$pid"
+    next=""
+    while [ $(( $(now_ms) - killed )) -lt 20000 ]; do
+      next=$(leader_field holder)
+      [ -n "$next" ] && [ "$next" != "$holder" ] && break
+      sleep 0.05
+    done
+    if [ -n "$next" ] && [ "$next" != "$holder" ]; then
+      since=$(date -d "$(leader_field since)" +%s%3N)
+      echo "$since $next leads: hand-over $(( since - killed )) ms after the kill" >> "$events"
+    else
+      echo "$(now_ms) no other worker led within 20 s of the kill" >> "$events"
+    fi
     ;;
 esac
 wait "$load"
