@@ -7,8 +7,8 @@ namespace HaSystem.Tests.Coordination;
 /// Redis primaries killed under the leader: the <c>state</c> one (where its lease lives), and reports go on without a
 /// gap or a double; the <c>cache</c> one, and the leader re-warms the hottest products into the promoted node.
 /// </summary>
-[Collection(LeaderSystem.Name)]
-public sealed class LeaderDuringFailoverTests(LeaderSystemFixture fixture, ITestOutputHelper output)
+[Collection(HealingSystem.Name)]
+public sealed class LeaderDuringFailoverTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;
 

@@ -3,8 +3,8 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Coordination;
 
 /// <summary>Killing the leading worker, five times: another replica leads within the bound and no report is lost or doubled.</summary>
-[Collection(LeaderSystem.Name)]
-public sealed class LeaderHandOverTests(LeaderSystemFixture fixture, ITestOutputHelper output)
+[Collection(HealingSystem.Name)]
+public sealed class LeaderHandOverTests(HealingSystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;
 
