@@ -148,11 +148,6 @@ public static partial class RedisSentinelBuilderExtensions
             groupBuilder.AddNode($"{name}-{i}", i);
         }
 
-        foreach (var sentinel in topology.Resource.Sentinels)
-        {
-            groupBuilder.WaitFor(builder.CreateResourceBuilder(sentinel));
-        }
-
         return groupBuilder;
     }
 
@@ -279,20 +274,31 @@ public static partial class RedisSentinelBuilderExtensions
             return;
         }
 
-        var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+        var client = e.Services.GetRequiredService<RedisAdminClient>();
         foreach (var node in sentinel.Topology.Groups.SelectMany(g => g.Nodes))
         {
-            await notifications.WaitForResourceHealthyAsync(node.Name, cancellationToken).ConfigureAwait(false);
+            await RedisFirstStart.UntilHealthyAsync(new RedisNodeHealthCheck(client, node), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static async Task StartGroupAsync(RedisMonitoredGroupResource group, InitializeResourceEvent e, CancellationToken cancellationToken)
     {
-        // Same sequence as Aspire's own connection-string resources: publishing BeforeResourceStartedEvent runs the
-        // WaitFor gates (every Sentinel healthy); Running then lets the group's health check start.
+        // Every Sentinel ready to fail over (it knows every replica and every other Sentinel), then the group Running
+        // with its health check on, as Aspire's own connection-string resources do.
+        await e.Notifications.PublishUpdateAsync(group, s => s with { State = KnownResourceStates.Waiting }).ConfigureAwait(false);
+        var client = e.Services.GetRequiredService<RedisAdminClient>();
+        foreach (var sentinel in group.Topology.Sentinels)
+        {
+            await RedisFirstStart.UntilHealthyAsync(new RedisSentinelHealthCheck(client, sentinel), cancellationToken).ConfigureAwait(false);
+        }
+
         await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(group, e.Services), cancellationToken).ConfigureAwait(false);
         await e.Notifications.PublishUpdateAsync(group, s => s with { State = KnownResourceStates.Running }).ConfigureAwait(false);
         await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(group, e.Services), cancellationToken).ConfigureAwait(false);
+
+        // The first election, which releases the services that wait for it (WaitForFirstElection): the group's check
+        // marks it when a majority of Sentinels name a primary that answers as one.
+        await RedisFirstStart.UntilElectedAsync(new RedisGroupHealthCheck(client, group), group, cancellationToken).ConfigureAwait(false);
     }
 
     private static string AddHealthCheck(IDistributedApplicationBuilder builder, string key, Func<IServiceProvider, IHealthCheck> factory)

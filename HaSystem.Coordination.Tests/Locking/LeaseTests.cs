@@ -116,6 +116,23 @@ public sealed class LeaseTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"Taken over after {started.Elapsed.TotalSeconds:0.00} s, not when the lease ran out.");
     }
 
+    // Guards against a follower that asks every 10 ms while a lock key without an expiry stands (PTTL -1, read as
+    // "runs out now"): it keeps to its interval until someone deletes the key.
+    [Fact]
+    public async Task A_lock_key_without_an_expiry_keeps_a_contender_to_its_interval()
+    {
+        var locks = LockTestFactory.Create(redis.Connection);
+        var key = $"lock:test:{Guid.NewGuid():N}";
+        await using var lease = await locks.AcquireAsync(LockTestFactory.Request(key), TimeSpan.FromSeconds(5));
+        Assert.True(await Db.KeyPersistAsync(key));
+
+        var busy = await locks.AttemptAsync(LockTestFactory.Request(key) with { Holder = "other" });
+
+        Assert.Null(busy.Lease);
+        Assert.Equal(TimeSpan.MaxValue, busy.HeldFor);
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.RetryAfter(TimeSpan.FromSeconds(1)));
+    }
+
     // Guards against a follower that spins on a lease about to expire, and one that waits past its interval for a
     // holder that keeps renewing.
     [Theory]

@@ -6,7 +6,10 @@ namespace HaSystem.Coordination.Locking;
 /// its next regular interval, which is what bounds a hand-over by the lease's time to live alone.
 /// </summary>
 /// <param name="Lease">The lease, when the lock was free; <see langword="null"/> when someone else holds it.</param>
-/// <param name="HeldFor">How long the current holder's lease has left unless it is renewed (zero when acquired).</param>
+/// <param name="HeldFor">
+/// How long the current holder's lease has left unless it is renewed: zero when acquired, <see cref="TimeSpan.MaxValue"/>
+/// when the lock key has no expiry.
+/// </param>
 public readonly record struct LockAttempt(LockLease? Lease, TimeSpan HeldFor)
 {
     /// <summary>The shortest pause between two attempts, so that a lease about to expire does not make a contender spin.</summary>

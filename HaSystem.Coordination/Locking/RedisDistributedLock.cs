@@ -92,7 +92,10 @@ public sealed partial class RedisDistributedLock(
         {
             Count("busy");
             activity?.SetTag("hasystem.lock.outcome", "busy");
-            return new LockAttempt(null, TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1])));
+            // PTTL is -1 for a lock key without an expiry (written by hand, or persisted): held until someone deletes
+            // it, so the contender keeps to its interval instead of asking again every MinimumPause.
+            var pttl = (long)result[1];
+            return new LockAttempt(null, pttl < 0 ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(pttl));
         }
 
         Count("acquired");

@@ -5,7 +5,7 @@ namespace HaSystem.Tests.Security;
 /// <summary>
 /// The system as it runs outside Development: diagnostics closed to anonymous callers, HTTP redirected to HTTPS with
 /// HSTS, chaos off (not asked for). The
-/// sign-in throttle's window is 30 s: long enough that a test's attempts (on a key of its own, whose window starts at
+/// sign-in throttle's window is 15 s: long enough that a test's attempts (on a key of its own, whose window starts at
 /// its first attempt) all fall in one window on a loaded machine, short enough that the test that waits it out is quick.
 /// </summary>
 public sealed class HardenedSystemFixture() : SystemFixture(
@@ -17,7 +17,7 @@ public sealed class HardenedSystemFixture() : SystemFixture(
 {
     public const int PerUserName = 10;
     public const int PerClientAddress = 30;
-    public static readonly TimeSpan ThrottleWindow = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ThrottleWindow = TimeSpan.FromSeconds(15);
 
     /// <summary>Each API replica's own address (found with the operator's token, since <c>/api/info</c> is closed).</summary>
     public IReadOnlyDictionary<string, Uri> ApiReplicas { get; private set; } = null!;

@@ -60,11 +60,11 @@ public sealed record BenchProfile
     public static BenchProfile Quick { get; } = new()
     {
         Name = "quick",
-        Chaos = new Timeline(Before: TimeSpan.FromSeconds(4), During: TimeSpan.FromSeconds(4), MinAfter: TimeSpan.FromSeconds(3), MaxAfter: TimeSpan.FromSeconds(30))
+        Chaos = new Timeline(Before: TimeSpan.FromSeconds(3), During: TimeSpan.FromSeconds(3), MinAfter: TimeSpan.FromSeconds(2), MaxAfter: TimeSpan.FromSeconds(30))
         {
-            WarmUp = TimeSpan.FromSeconds(2),
+            WarmUp = TimeSpan.FromSeconds(1),
         },
-        CacheOutage = TimeSpan.FromSeconds(4),
+        CacheOutage = TimeSpan.FromSeconds(3),
         CatalogReadsPerSecond = 100,
         OrdersPerSecond = 10,
         SessionWritesPerSecond = 10,
