@@ -13,16 +13,22 @@ internal static class RedisFirstStart
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Returns once <paramref name="check"/> reports Healthy; a check that throws counts as not yet.</summary>
-    public static Task UntilHealthyAsync(IHealthCheck check, CancellationToken cancellationToken) =>
-        UntilAsync(async ct => (await check.CheckHealthAsync(Context(check), ct).ConfigureAwait(false)).Status == HealthStatus.Healthy, cancellationToken);
+    public static Task UntilHealthyAsync(IHealthCheck check, CancellationToken cancellationToken)
+    {
+        var context = Context(check);
+        return UntilAsync(async ct => (await check.CheckHealthAsync(context, ct).ConfigureAwait(false)).Status == HealthStatus.Healthy, cancellationToken);
+    }
 
     /// <summary>Returns once the group's first election has happened, which its check marks when it sees it.</summary>
-    public static Task UntilElectedAsync(RedisGroupHealthCheck check, RedisMonitoredGroupResource group, CancellationToken cancellationToken) =>
-        UntilAsync(async ct =>
+    public static Task UntilElectedAsync(RedisGroupHealthCheck check, RedisMonitoredGroupResource group, CancellationToken cancellationToken)
+    {
+        var context = Context(check);
+        return UntilAsync(async ct =>
         {
-            await check.CheckHealthAsync(Context(check), ct).ConfigureAwait(false);
+            await check.CheckHealthAsync(context, ct).ConfigureAwait(false);
             return group.FirstElection.IsCompleted;
         }, cancellationToken);
+    }
 
     private static async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, CancellationToken cancellationToken)
     {

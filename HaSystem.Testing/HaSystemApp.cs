@@ -108,7 +108,8 @@ public sealed class HaSystemApp : IAsyncDisposable
     {
         var projectPath = project.GetProjectMetadata().ProjectPath;
         var projectDirectory = Path.GetDirectoryName(projectPath)!;
-        var configuration = typeof(Projects.HaSystem_AppHost).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        // Built with this library, through the project references, in the same configuration.
+        var configuration = typeof(HaSystemApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var framework = new DirectoryInfo(AppContext.BaseDirectory).Name;
         var executable = Path.Combine(projectDirectory, "bin", configuration, framework, Path.GetFileNameWithoutExtension(projectPath));
         if (File.Exists(executable))
