@@ -21,8 +21,9 @@ var webRedisUser = sentinels.AddUser("webfrontend", builder.AddGeneratedSecret("
     .WithKeys(state, RedisKeyspace.Web)
     .WithReadOnlyKeys(state, RedisKeyspace.Leases);
 
-// The API owns the catalog database and issues the tokens every other call needs.
-var catalog = builder.AddSqliteDatabase("catalog");
+// The API owns the catalog database (SQLite, or PostgreSQL with --Database:Provider=postgres) and issues the tokens
+// every other call needs.
+var catalog = builder.AddCatalogDatabase();
 var jwtSigningKey = builder.AddGeneratedSecret("jwt-signing-key", minLength: 64);
 var workerSecret = builder.AddGeneratedSecret("worker-client-secret", minLength: 40);
 var operatorSecret = builder.AddGeneratedSecret("operator-client-secret", minLength: 40);
@@ -31,7 +32,7 @@ var api = builder.AddProject<Projects.HaSystem_ApiService>("apiservice")
     .WithReplicas(3)
     .WithHttpEndpoint()
     .WithRedisRoles(apiRedisUser, cache, state)
-    .WithReference(catalog)
+    .WithCatalogDatabase(catalog)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithDemoUserPasswords()
     .WithEnvironment("ServiceClients__Clients__worker", workerSecret)

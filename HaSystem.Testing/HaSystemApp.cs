@@ -118,12 +118,12 @@ public sealed class HaSystemApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every instance of every resource (each replica, node, Sentinel, group) is Running and Healthy.</summary>
+    /// <summary>Waits until every instance of every resource (each replica, node, Sentinel, group, database server) is Running and Healthy.</summary>
     public Task WaitForAllHealthyAsync(TimeSpan timeout) =>
         Poll.UntilAsync("every resource Running and Healthy", timeout, _ =>
         {
             var resources = Model.Resources
-                .Where(r => r is ProjectResource or RedisNodeResource or RedisSentinelResource or RedisMonitoredGroupResource);
+                .Where(r => r is ProjectResource or RedisNodeResource or RedisSentinelResource or RedisMonitoredGroupResource or LocalPostgresServerResource);
             return Task.FromResult(resources.All(r =>
             {
                 var instances = InstancesOf(r);
@@ -368,24 +368,25 @@ public sealed class HaSystemApp : IAsyncDisposable
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
-    /// <summary>Runs SQL straight against a SQLite database of the system, bypassing the API and its cache.</summary>
+    /// <summary>
+    /// Runs SQL straight against a database of the system (SQLite or PostgreSQL, by its connection string), bypassing
+    /// the API and its cache. Quote identifiers (<c>"Orders"</c>): PostgreSQL folds unquoted ones to lower case.
+    /// </summary>
     public async Task ExecuteSqlAsync(string database, string sql)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(await App.GetConnectionStringAsync(database));
-        await connection.OpenAsync();
+        await using var connection = await OpenDatabaseAsync(database);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The single number a query such as <c>SELECT COUNT(*) …</c> answers, read straight from a SQLite database of the system.</summary>
-    public async Task<long> CountSqlAsync(string database, string sql) => (await QuerySqlAsync(database, sql, r => r.GetInt64(0))).Single();
+    /// <summary>The single number a query such as <c>SELECT COUNT(*) …</c> answers, read straight from a database of the system.</summary>
+    public async Task<long> CountSqlAsync(string database, string sql) => (await QuerySqlAsync(database, sql, r => Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture))).Single();
 
-    /// <summary>Runs a query straight against a SQLite database of the system and reads every row with <paramref name="read"/>.</summary>
-    public async Task<List<T>> QuerySqlAsync<T>(string database, string sql, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)
+    /// <summary>Runs a query straight against a database of the system and reads every row with <paramref name="read"/>.</summary>
+    public async Task<List<T>> QuerySqlAsync<T>(string database, string sql, Func<System.Data.Common.DbDataReader, T> read)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(await App.GetConnectionStringAsync(database));
-        await connection.OpenAsync();
+        await using var connection = await OpenDatabaseAsync(database);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync();
@@ -396,6 +397,24 @@ public sealed class HaSystemApp : IAsyncDisposable
         }
 
         return rows;
+    }
+
+    private async Task<System.Data.Common.DbConnection> OpenDatabaseAsync(string database)
+    {
+        var connectionString = await App.GetConnectionStringAsync(database) ?? throw new InvalidOperationException($"The system has no database '{database}'.");
+        System.Data.Common.DbConnection connection = connectionString.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase)
+            ? new Microsoft.Data.Sqlite.SqliteConnection(connectionString)
+            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The port of the primary a majority of the Sentinels names for <paramref name="group"/>; <see langword="null"/> without a majority.</summary>

@@ -17,8 +17,8 @@ public sealed record OrderLedger(int Acknowledged, int Stored, int Charges, int 
     public static async Task<OrderLedger> ReadAsync(HaSystemApp system, string keyPrefix, IReadOnlyCollection<string> acknowledged)
     {
         CheckPrefix(keyPrefix);
-        var orders = await system.QuerySqlAsync("catalog", $"SELECT IdempotencyKey FROM Orders WHERE IdempotencyKey LIKE '{keyPrefix}%'", r => r.GetString(0));
-        var charges = await system.QuerySqlAsync("catalog", $"SELECT Reference, Requests FROM PaymentCharges WHERE Reference LIKE 'order:{keyPrefix}%'",
+        var orders = await system.QuerySqlAsync("catalog", $"""SELECT "IdempotencyKey" FROM "Orders" WHERE "IdempotencyKey" LIKE '{keyPrefix}%'""", r => r.GetString(0));
+        var charges = await system.QuerySqlAsync("catalog", $"""SELECT "Reference", "Requests" FROM "PaymentCharges" WHERE "Reference" LIKE 'order:{keyPrefix}%'""",
             r => (Key: r.GetString(0)["order:".Length..], Requests: r.GetInt32(1)));
         var stored = orders.ToHashSet(StringComparer.Ordinal);
         var charged = charges.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
@@ -37,7 +37,7 @@ public sealed record OrderLedger(int Acknowledged, int Stored, int Charges, int 
     public static async Task<IReadOnlyDictionary<string, long>> TokensAsync(HaSystemApp system, string keyPrefix)
     {
         CheckPrefix(keyPrefix);
-        var rows = await system.QuerySqlAsync("catalog", $"SELECT IdempotencyKey, FencingToken FROM Orders WHERE IdempotencyKey LIKE '{keyPrefix}%' AND ResponseStatus = 201",
+        var rows = await system.QuerySqlAsync("catalog", $"""SELECT "IdempotencyKey", "FencingToken" FROM "Orders" WHERE "IdempotencyKey" LIKE '{keyPrefix}%' AND "ResponseStatus" = 201""",
             r => (Key: r.GetString(0), Token: r.GetInt64(1)));
         return rows.ToDictionary(r => r.Key, r => r.Token, StringComparer.Ordinal);
     }

@@ -8,7 +8,7 @@ public static class SalesReports
     public sealed record Row(string Tenant, long PeriodStart, int PeriodSeconds, long FencingToken, string ProducedBy);
 
     public static Task<List<Row>> ReadAsync(HaSystemApp system) =>
-        system.QuerySqlAsync("catalog", "SELECT TenantId, PeriodStart, PeriodSeconds, FencingToken, ProducedBy FROM SalesReports ORDER BY TenantId, PeriodStart",
+        system.QuerySqlAsync("catalog", """SELECT "TenantId", "PeriodStart", "PeriodSeconds", "FencingToken", "ProducedBy" FROM "SalesReports" ORDER BY "TenantId", "PeriodStart" """,
             r => new Row(r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4)));
 
     /// <summary>Waits until every tenant has a report for the period that starts at <paramref name="periodStart"/> (Unix seconds).</summary>

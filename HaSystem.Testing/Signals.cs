@@ -5,6 +5,7 @@ namespace HaSystem.Testing;
 /// <summary>Sends POSIX signals by PID, for fault injection on real processes.</summary>
 public static partial class Signals
 {
+    private const int SigInt = 2;
     private const int SigKill = 9;
     private const int SigTerm = 15;
     private const int SigCont = 18;
@@ -15,6 +16,9 @@ public static partial class Signals
 
     /// <summary>Kills a process outright (SIGKILL): no shutdown code runs, nothing is released.</summary>
     public static void KillNow(int pid) => Send(pid, SigKill, "KILL");
+
+    /// <summary>SIGINT: for PostgreSQL, a fast shutdown (its sessions are ended, not waited for), as <c>pg_ctl stop</c> does.</summary>
+    public static void Interrupt(int pid) => Send(pid, SigInt, "INT");
 
     /// <summary>Freezes a process (SIGSTOP), as a long stop-the-world pause would: no thread of it runs until <see cref="Resume"/>.</summary>
     public static void Pause(int pid) => Send(pid, SigStop, "STOP");

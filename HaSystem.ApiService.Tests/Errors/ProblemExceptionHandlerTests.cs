@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using HaSystem.ApiService.Caching;
 using HaSystem.ApiService.Errors;
@@ -10,7 +11,9 @@ using HaSystem.Coordination.Locking;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
@@ -33,6 +36,8 @@ public sealed class ProblemExceptionHandlerTests
         { "lease lost", new LeaseLostException("leader:worker", 12), 503, null, "2" },
         { "database busy inside EF Core", new DbUpdateException("save failed", new SqliteException("database is locked", 5)), 503, null, "2" },
         { "database failing by injected fault", new Chaos.DatabaseUnavailableException(), 503, null, "2" },
+        { "PostgreSQL down past the retry deadline", new RetryLimitExceededException("gave up", new NpgsqlException("down", new SocketException())), 503, null, "2" },
+        { "PostgreSQL failing inside EF Core", new DbUpdateException("save failed", new PostgresException("terminating connection", "FATAL", "FATAL", "57P01")), 503, null, "2" },
         { "cache warm-up incomplete", new CacheWarmupIncompleteException("acme", 3), 503, null, "2" },
         { "Redis down inside a cache's wrapper", new InvalidOperationException("factory failed", new RedisTimeoutException(CommandFlags.None, "timeout", CommandStatus.Sent)), 503, null, "2" },
         { "Redis breaker open", new BrokenCircuitException(), 503, null, "2" },

@@ -28,7 +28,11 @@ public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, R
             var products = db.Products.AsNoTracking().Where(p => p.TenantId == tenant.Value);
             if (!string.IsNullOrWhiteSpace(query.Search))
             {
-                products = products.Where(p => EF.Functions.Like(p.Name, $"%{EscapeLike(query.Search.Trim())}%", "\\"));
+                // Case-insensitive on both providers: SQLite's LIKE is (for ASCII), PostgreSQL's is not.
+                var pattern = $"%{EscapeLike(query.Search.Trim().ToLowerInvariant())}%";
+#pragma warning disable CA1304, CA1311 // translated to SQL's lower(), never run in .NET
+                products = products.Where(p => EF.Functions.Like(p.Name.ToLower(), pattern, "\\"));
+#pragma warning restore CA1304, CA1311
             }
 
             var total = await products.CountAsync(ct);
@@ -83,7 +87,9 @@ public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, R
         _pipeline.ExecuteAsync(async ct =>
         {
             await using var turn = await writes.EnterAsync(ct);
-            return await db.Products.Where(p => p.TenantId == tenant.Value && p.Id == id).ExecuteDeleteAsync(ct) == 1;
+            // Bulk statements run outside EF Core's execution strategy unless put in it (PostgreSQL's retry).
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+                c => db.Products.Where(p => p.TenantId == tenant.Value && p.Id == id).ExecuteDeleteAsync(c), ct) == 1;
         }, cancellationToken).AsTask();
 
     private static string EscapeLike(string value) =>

@@ -9,7 +9,7 @@ namespace HaSystem.ApiService.Errors;
 /// 422 for a request that contradicts stored data, a 4xx for a malformed request. Anything else stays a 500 without
 /// details.
 /// </summary>
-public sealed class ProblemExceptionHandler(ExceptionProblems map, IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(ExceptionProblems map, IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -17,6 +17,12 @@ public sealed class ProblemExceptionHandler(ExceptionProblems map, IProblemDetai
         if (map.Find(exception) is not var (problem, cause))
         {
             return false;
+        }
+
+        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            // The client gets a clean 503; the operator needs the cause, which the framework does not log for a handled exception.
+            LogUnavailable(logger, problem.Status, httpContext.Request.Method, httpContext.Request.Path, exception);
         }
 
         httpContext.Response.StatusCode = problem.Status;
@@ -38,4 +44,7 @@ public sealed class ProblemExceptionHandler(ExceptionProblems map, IProblemDetai
             },
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered {Status} to {Method} {Path}: a dependency failed.")]
+    private static partial void LogUnavailable(ILogger logger, int status, string method, string path, Exception exception);
 }

@@ -5,8 +5,11 @@ namespace HaSystem.ApiService.Fencing;
 
 /// <summary>
 /// Fencing at the resource: a protected write first moves the resource's fence to its token, which only succeeds
-/// when no higher token was accepted before. Run it as the first statement of the write's transaction: it takes
-/// SQLite's write lock, so the check and the write it guards are one atomic step across every API replica.
+/// when no higher token was accepted before. Run it as the first statement of the write's transaction, so that the
+/// check and the write it guards are one atomic step across every API replica: on SQLite it takes the file's write
+/// lock; on PostgreSQL (read committed) the upsert locks the fence's row until the transaction ends, and a second
+/// writer's upsert waits for that commit and then checks the row as committed. No stronger isolation is needed: every
+/// guarded write goes through the one row, and a stale holder is refused before it writes anything.
 /// </summary>
 public static class FenceGuard
 {
@@ -24,9 +27,9 @@ public static class FenceGuard
         }
 
         var accepted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO Fences (Resource, Token, Holder, UpdatedAtUtc) VALUES ({resource}, {token}, {holder}, {nowUtc})
-            ON CONFLICT(Resource) DO UPDATE SET Token = excluded.Token, Holder = excluded.Holder, UpdatedAtUtc = excluded.UpdatedAtUtc
-            WHERE excluded.Token > Fences.Token OR (excluded.Token = Fences.Token AND excluded.Holder = Fences.Holder)
+            INSERT INTO "Fences" ("Resource", "Token", "Holder", "UpdatedAtUtc") VALUES ({resource}, {token}, {holder}, {nowUtc})
+            ON CONFLICT ("Resource") DO UPDATE SET "Token" = excluded."Token", "Holder" = excluded."Holder", "UpdatedAtUtc" = excluded."UpdatedAtUtc"
+            WHERE excluded."Token" > "Fences"."Token" OR (excluded."Token" = "Fences"."Token" AND excluded."Holder" = "Fences"."Holder")
             """, cancellationToken);
         if (accepted == 0)
         {

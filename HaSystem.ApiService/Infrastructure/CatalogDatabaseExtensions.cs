@@ -1,21 +1,58 @@
+using HaSystem.Contracts.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace HaSystem.ApiService.Infrastructure;
 
 public static class CatalogDatabaseExtensions
 {
+    /// <summary>The health check of the catalog database (PostgreSQL only: SQLite is a file of this machine).</summary>
+    public const string HealthCheckName = "catalog-database";
+
     /// <summary>
-    /// SQLite at <c>ConnectionStrings:catalog</c>, seeded with the demo data on first migration; its writes take turns
-    /// through <see cref="CatalogWriteLock"/>.
+    /// The catalog database at <c>ConnectionStrings:catalog</c>, on the provider <c>Catalog:Database:Provider</c> names
+    /// (<see cref="CatalogDatabaseProviders"/>), seeded with the demo data on first migration. On SQLite its writes take
+    /// turns through <see cref="CatalogWriteLock"/>; on PostgreSQL they run side by side and transient failures are
+    /// tried again within <see cref="CatalogDatabaseOptions.RetryDeadline"/>.
     /// </summary>
     public static IHostApplicationBuilder AddCatalogDatabase(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<DemoUserOptions>(DemoUserOptions.SectionName);
         builder.Services.AddValidatedOptions<CatalogDatabaseOptions>(CatalogDatabaseOptions.SectionName);
-        var connectionString = builder.Configuration.GetConnectionString("catalog")
-            ?? throw new InvalidOperationException("ConnectionStrings:catalog is missing: the AppHost provides it.");
+        var connectionString = builder.Configuration.GetConnectionString(CatalogDatabaseProviders.ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{CatalogDatabaseProviders.ConnectionName} is missing: the AppHost provides it.");
         builder.Services.AddCatalogDatabaseProblems();
+
+        var provider = builder.Configuration[$"{CatalogDatabaseOptions.SectionName}:Provider"] ?? CatalogDatabaseProviders.Sqlite;
+        return provider switch
+        {
+            CatalogDatabaseProviders.Sqlite => builder.AddSqliteCatalog(connectionString),
+            CatalogDatabaseProviders.Postgres => builder.AddPostgresCatalog(connectionString),
+            _ => throw new InvalidOperationException(
+                $"{CatalogDatabaseOptions.SectionName}:Provider is '{provider}': use {string.Join(" or ", CatalogDatabaseProviders.All)}."),
+        };
+    }
+
+    /// <summary>
+    /// Applies pending migrations and seeds. EF Core serialises concurrent migrators (a lock table on SQLite, an advisory
+    /// lock on PostgreSQL), so the three replicas can all call this at start-up and the seed runs once. On SQLite, WAL
+    /// lets readers proceed while one replica writes.
+    /// </summary>
+    public static async Task MigrateCatalogDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        await db.Database.MigrateAsync();
+    }
+
+    private static IHostApplicationBuilder AddSqliteCatalog(this IHostApplicationBuilder builder, string connectionString)
+    {
         builder.Services.AddSingleton(services => new CatalogWriteLock(
             connectionString, services.GetRequiredService<IOptions<CatalogDatabaseOptions>>(), services.GetRequiredService<TimeProvider>()));
 
@@ -25,21 +62,50 @@ public static class CatalogDatabaseExtensions
         builder.Services.AddDbContextPool<CatalogDbContext>((services, options) => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteBusyTimeoutInterceptor(services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value.WriteWait))
-            .UseAsyncSeeding((context, _, cancellationToken) =>
-                CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, cancellationToken))
-            .UseSeeding((_, _) => throw new NotSupportedException("Seed asynchronously.")));
+            .WithCatalogSeed(services));
         return builder;
     }
 
-    /// <summary>
-    /// Applies pending migrations and seeds. EF Core serialises concurrent migrators with a lock table, so the three
-    /// replicas can all call this at start-up; WAL lets readers proceed while one replica writes.
-    /// </summary>
-    public static async Task MigrateCatalogDatabaseAsync(this WebApplication app)
+    // Through Aspire's Npgsql EF Core integration: tracing and metrics from it, the retry ours (bounded by time, see
+    // DeadlineRetryingExecutionStrategy), and a health check that reports an outage as Degraded, as Redis's do: the
+    // replicas keep serving the catalog from the cache, so a load balancer must keep them in rotation.
+    private static IHostApplicationBuilder AddPostgresCatalog(this IHostApplicationBuilder builder, string connectionString)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.Database.MigrateAsync();
+        builder.Services.AddSingleton(services => CatalogWriteLock.Unqueued(services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddDbContextPool<PostgresCatalogDbContext>((services, options) =>
+        {
+            var settings = services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value;
+            options
+                .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(
+                    dependencies => new DeadlineRetryingExecutionStrategy(dependencies, settings.RetryDeadline, settings.MaxRetryDelay)))
+                .WithCatalogSeed(services);
+        });
+        builder.Services.AddScoped<CatalogDbContext>(services => services.GetRequiredService<PostgresCatalogDbContext>());
+        builder.EnrichNpgsqlDbContext<PostgresCatalogDbContext>(settings => settings.DisableHealthChecks = true);
+        builder.Services.AddHealthChecks().AddDbContextCheck<PostgresCatalogDbContext>(
+            HealthCheckName, failureStatus: HealthStatus.Degraded, customTestQuery: CanQueryOnceAsync);
+        return builder;
+    }
+
+    private static DbContextOptionsBuilder WithCatalogSeed(this DbContextOptionsBuilder options, IServiceProvider services) => options
+        .UseAsyncSeeding((context, _, cancellationToken) =>
+            CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, cancellationToken))
+        .UseSeeding((_, _) => throw new NotSupportedException("Seed asynchronously."));
+
+    // One try, outside the execution strategy: a health check must report an outage, not ride it out for the retry deadline.
+    private static async Task<bool> CanQueryOnceAsync(PostgresCatalogDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
     }
 }

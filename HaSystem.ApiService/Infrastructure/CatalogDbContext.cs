@@ -2,9 +2,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HaSystem.ApiService.Infrastructure;
 
-/// <summary>The primary data source: one SQLite file shared by the API replicas of a machine.</summary>
-public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
+/// <summary>
+/// The primary data source, on SQLite (this type, one file shared by the API replicas of a machine) or on PostgreSQL
+/// (<see cref="PostgresCatalogDbContext"/>). One model for both: amounts are whole cents in a 64-bit integer, which
+/// SQLite needs (it has no decimal type) and PostgreSQL stores as <c>bigint</c>; each provider has its own migrations.
+/// </summary>
+public class CatalogDbContext : DbContext
 {
+    public CatalogDbContext(DbContextOptions<CatalogDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context type, so that its migrations are told apart from SQLite's.</summary>
+    protected CatalogDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<CatalogUser> Users => Set<CatalogUser>();

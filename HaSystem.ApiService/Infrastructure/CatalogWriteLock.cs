@@ -14,22 +14,34 @@ namespace HaSystem.ApiService.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Hold a turn for a write transaction only, never across a call to Redis or the payment provider. On Windows the
-/// replicas' turns are not kept apart (SQLite's busy timeout still makes them wait for each other).
+/// replicas' turns are not kept apart (SQLite's busy timeout still makes them wait for each other). On PostgreSQL
+/// (<see cref="Unqueued"/>) a turn is given at once: the server queues writers itself, row by row, so writes to
+/// different rows run side by side and writes to the same row wait for each other's commit.
 /// </remarks>
 public sealed class CatalogWriteLock : IDisposable
 {
+    private static readonly Task<IAsyncDisposable> NoTurn = Task.FromResult<IAsyncDisposable>(new Turn(null, null));
+
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ProcessFileLock? _replicas;
     private readonly TimeSpan _wait;
     private readonly TimeProvider _time;
+    private readonly bool _queued;
 
+    /// <summary>The turns of the replicas that share the SQLite file of <paramref name="connectionString"/>.</summary>
     public CatalogWriteLock(string connectionString, IOptions<CatalogDatabaseOptions> options, TimeProvider time)
     {
         var lockFile = LockFileOf(connectionString);
         _replicas = lockFile is not null && ProcessFileLock.IsSupported ? new ProcessFileLock(lockFile, time) : null;
         _wait = options.Value.WriteWait;
         _time = time;
+        _queued = true;
     }
+
+    private CatalogWriteLock(TimeProvider time) => _time = time;
+
+    /// <summary>No turns: for a database server, which keeps concurrent writers apart with its own row locks.</summary>
+    public static CatalogWriteLock Unqueued(TimeProvider time) => new(time);
 
     /// <summary>The file whose OS lock the replicas hand over; <see langword="null"/> for an in-memory database (one process only).</summary>
     public static string? LockFileOf(string connectionString)
@@ -42,7 +54,15 @@ public sealed class CatalogWriteLock : IDisposable
 
     /// <summary>Waits for this caller's turn to write; dispose the result when the write transaction has ended.</summary>
     /// <exception cref="CatalogBusyException">No turn within <see cref="CatalogDatabaseOptions.WriteWait"/>.</exception>
-    public async Task<IAsyncDisposable> EnterAsync(CancellationToken cancellationToken)
+    public Task<IAsyncDisposable> EnterAsync(CancellationToken cancellationToken) => _queued ? QueueAsync(cancellationToken) : NoTurn;
+
+    public void Dispose()
+    {
+        _replicas?.Dispose();
+        _turn.Dispose();
+    }
+
+    private async Task<IAsyncDisposable> QueueAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         if (!await _turn.WaitAsync(_wait, cancellationToken))
@@ -67,21 +87,16 @@ public sealed class CatalogWriteLock : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _replicas?.Dispose();
-        _turn.Dispose();
-    }
-
     private TimeSpan Remaining(long started) => _wait - _time.GetElapsedTime(started) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 
-    private sealed class Turn(CatalogWriteLock owner, IDisposable? replicas) : IAsyncDisposable
+    // A null owner is an unqueued turn: nothing to give back.
+    private sealed class Turn(CatalogWriteLock? owner, IDisposable? replicas) : IAsyncDisposable
     {
         private int _ended;
 
         public ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            if (owner is not null && Interlocked.Exchange(ref _ended, 1) == 0)
             {
                 try
                 {

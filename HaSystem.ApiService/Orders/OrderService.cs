@@ -8,7 +8,6 @@ using HaSystem.Coordination.Redis;
 using HaSystem.Coordination.Resilience;
 using HaSystem.ServiceDefaults.Replicas;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -121,7 +120,7 @@ public sealed class OrderService(
     private async Task<Order> RecordPendingAsync(TenantId tenant, string placedBy, IdempotencyKey key, string hash, OrderRequest request, LockLease lease, CancellationToken cancellationToken)
     {
         var prices = await PricesAsync(tenant, request, cancellationToken);
-        var order = new Order
+        Order NewOrder() => new()
         {
             TenantId = tenant.Value, IdempotencyKey = key.Value, PlacedBy = placedBy, RequestHash = hash, ResponseStatus = Pending, ResponseBody = "",
             Amount = request.Items.Sum(i => prices[i.ProductId] * i.Quantity), FencingToken = lease.FencingToken,
@@ -129,23 +128,32 @@ public sealed class OrderService(
             Lines = request.Items.Select(i => new OrderLine { ProductId = i.ProductId, Quantity = i.Quantity, UnitPrice = prices[i.ProductId] }).ToList(),
         };
 
-        await using var turn = await writes.EnterAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, time.GetUtcNow().UtcDateTime, cancellationToken);
-        db.Orders.Add(order);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await using var turn = await writes.EnterAsync(cancellationToken);
+            // One unit, tried again as a whole on a transient failure (PostgreSQL): a fresh order each time.
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                db.ChangeTracker.Clear();
+                var order = NewOrder();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, time.GetUtcNow().UtcDateTime, ct);
+                db.Orders.Add(order);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                return order;
+            }, cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.IsConstraintViolation())
         {
-            // Only a holder whose lease ended can get here: another one recorded the order meanwhile.
-            throw new LeaseLostException(lease.Key, lease.FencingToken);
+            // Either a try whose commit went through unseen (the connection dropped as it committed): the order is there
+            // with this lease's token. Or a holder whose lease ended: another one recorded the order meanwhile.
+            db.ChangeTracker.Clear();
+            return await FindAsync(tenant, placedBy, key, hash, CancellationToken.None) is { } recorded && recorded.FencingToken == lease.FencingToken
+                ? recorded
+                : throw new LeaseLostException(lease.Key, lease.FencingToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return order;
     }
 
     private async Task<Dictionary<long, decimal>> PricesAsync(TenantId tenant, OrderRequest request, CancellationToken cancellationToken)
@@ -165,14 +173,17 @@ public sealed class OrderService(
             order.Amount, chargeId, lease.FencingToken, order.CreatedAtUtc), json.Value.SerializerOptions);
 
         await using var turn = await writes.EnterAsync(CancellationToken.None);
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, time.GetUtcNow().UtcDateTime, CancellationToken.None);
-        await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(o => o
-            .SetProperty(x => x.ResponseStatus, StatusCodes.Status201Created)
-            .SetProperty(x => x.ResponseBody, body)
-            .SetProperty(x => x.ChargeId, chargeId)
-            .SetProperty(x => x.FencingToken, lease.FencingToken), CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.AdvanceFenceAsync(lease.Key, lease.FencingToken, lease.FenceHolder, time.GetUtcNow().UtcDateTime, ct);
+            await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(o => o
+                .SetProperty(x => x.ResponseStatus, StatusCodes.Status201Created)
+                .SetProperty(x => x.ResponseBody, body)
+                .SetProperty(x => x.ChargeId, chargeId)
+                .SetProperty(x => x.FencingToken, lease.FencingToken), ct);
+            await transaction.CommitAsync(ct);
+        }, CancellationToken.None);
         return new StoredResponse(StatusCodes.Status201Created, body, order.RequestHash);
     }
 

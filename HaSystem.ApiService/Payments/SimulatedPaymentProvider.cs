@@ -31,15 +31,18 @@ public sealed class SimulatedPaymentProvider(IServiceScopeFactory scopes, Catalo
 
         await using var scope = scopes.CreateAsyncScope();
         var ledger = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        // One statement, so two requests with the same key cannot both insert: the second only counts itself. Its
-        // ledger shares the catalog's file here, so it takes its turn to write like every other write.
+        // One statement, so two requests with the same key cannot both insert: the second only counts itself (on
+        // PostgreSQL, the upsert waits for the first one's commit). Its ledger shares the catalog's database here, so
+        // on SQLite it takes its turn to write like every other write.
         await using (await writes.EnterAsync(CancellationToken.None))
         {
-            await ledger.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO PaymentCharges (TenantId, Reference, IdempotencyKey, Amount, FencingToken, ChargedBy, ChargedAtUtc, Requests)
+            // EF Core runs raw SQL outside its execution strategy: retried here, so a database restart is ridden out
+            // as a query's is. A retry after a commit whose answer was lost only counts one more request for the key.
+            await ledger.Database.CreateExecutionStrategy().ExecuteAsync(ct => ledger.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "PaymentCharges" ("TenantId", "Reference", "IdempotencyKey", "Amount", "FencingToken", "ChargedBy", "ChargedAtUtc", "Requests")
                 VALUES ({tenant}, {reference}, {idempotencyKey}, {(long)(amount * 100m)}, {fencingToken}, {replica.Id}, {time.GetUtcNow().UtcDateTime}, 1)
-                ON CONFLICT(IdempotencyKey) DO UPDATE SET Requests = Requests + 1
-                """, CancellationToken.None);
+                ON CONFLICT ("IdempotencyKey") DO UPDATE SET "Requests" = "PaymentCharges"."Requests" + 1
+                """, ct), CancellationToken.None);
         }
 
         return await ledger.PaymentCharges.AsNoTracking().Where(c => c.IdempotencyKey == idempotencyKey).Select(c => c.Id).SingleAsync(CancellationToken.None);

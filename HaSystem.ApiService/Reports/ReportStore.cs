@@ -1,6 +1,5 @@
 using HaSystem.ApiService.Fencing;
 using HaSystem.ApiService.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +25,20 @@ public sealed class ReportStore(CatalogDbContext db, CatalogWriteLock writes, IO
     public async Task<SalesReportView> ProduceAsync(SalesReportInput input, CancellationToken cancellationToken)
     {
         await using var turn = await writes.EnterAsync(cancellationToken);
+        try
+        {
+            // One unit, tried again as a whole on a transient failure (PostgreSQL).
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => ProduceOnceAsync(input, ct), cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.IsConstraintViolation())
+        {
+            throw new ReportAlreadyProducedException(input.Tenant, input.PeriodStart);
+        }
+    }
+
+    private async Task<SalesReportView> ProduceOnceAsync(SalesReportInput input, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.AdvanceFenceAsync(options.Value.LeaseKey, input.FencingToken, input.ProducedBy, time.GetUtcNow().UtcDateTime, cancellationToken);
 
@@ -42,15 +55,7 @@ public sealed class ReportStore(CatalogDbContext db, CatalogWriteLock writes, IO
             ProducedBy = input.ProducedBy, ProducedAtUtc = time.GetUtcNow().UtcDateTime,
         };
         db.SalesReports.Add(report);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.IsConstraintViolation())
-        {
-            throw new ReportAlreadyProducedException(input.Tenant, input.PeriodStart);
-        }
-
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return SalesReportView.From(report);
     }

@@ -32,7 +32,7 @@ public sealed class RetentionPruner(CatalogDbContext db, CatalogWriteLock writes
             int deleted;
             await using (await writes.EnterAsync(cancellationToken))
             {
-                deleted = await batch().ExecuteDeleteAsync(cancellationToken);
+                deleted = await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => batch().ExecuteDeleteAsync(ct), cancellationToken);
             }
 
             total += deleted;

@@ -22,7 +22,7 @@ public sealed class BenchQuickModeTests(ITestOutputHelper output)
             Assert.True(exitCode == 0, $"The bench exited with {exitCode}:\n{log}");
 
             var report = await File.ReadAllTextAsync(Path.Combine(folder.FullName, "BENCHMARKS.md"));
-            foreach (var scenario in new[] { "steady", "cache-outage", "leader-loss", "state-failover", "api-replica-loss" })
+            foreach (var scenario in new[] { "steady", "orders", "cache-outage", "leader-loss", "state-failover", "api-replica-loss" })
             {
                 Assert.Contains($"## {scenario}", report, StringComparison.Ordinal);
             }

@@ -123,7 +123,7 @@ public sealed class CatalogCachingTests(RunningSystemFixture fixture, ITestOutpu
         }
 
         var renamed = $"Renamed {Guid.NewGuid():N}"[..20];
-        await System.ExecuteSqlAsync("catalog", $"UPDATE Products SET Name = '{renamed}' WHERE Id IN ({acmeId}, {globexId})");
+        await System.ExecuteSqlAsync("catalog", $"""UPDATE "Products" SET "Name" = '{renamed}' WHERE "Id" IN ({acmeId}, {globexId})""");
 
         using var invalidate = await Api.SendAsync(replicas[1], HttpMethod.Post, "/api/catalog/cache/invalidate", "admin@acme");
         Assert.Equal(HttpStatusCode.Accepted, invalidate.StatusCode);

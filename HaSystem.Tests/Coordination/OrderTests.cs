@@ -5,9 +5,11 @@ using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Coordination;
 
-/// <summary>Exactly-once orders: concurrent repeats of one Idempotency-Key over every API replica charge once.</summary>
-[Collection(SharedRunningSystem.Name)]
-public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper output)
+/// <summary>
+/// Exactly-once orders: concurrent repeats of one Idempotency-Key over every API replica charge once. The same bodies
+/// run on each store (<see cref="SqliteOrderTests"/>, <see cref="PostgresOrderTests"/>).
+/// </summary>
+public abstract class OrderTests(SystemFixture fixture, ITestOutputHelper output)
 {
     private HaSystemApp System => fixture.System;
 
@@ -31,8 +33,8 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         Assert.Equal(49, responses.Count(r => r.Replayed));
 
         var charges = await ChargesAsync("acme", key) - chargesBefore;
-        var orders = await System.CountSqlAsync("catalog", $"SELECT COUNT(*) FROM Orders WHERE TenantId = 'acme' AND IdempotencyKey = '{key}'");
-        Measurements.Record(output, "orders.same_key_x50.ledger_charges", charges, "charges");
+        var orders = await System.CountSqlAsync("catalog", $"""SELECT COUNT(*) FROM "Orders" WHERE "TenantId" = 'acme' AND "IdempotencyKey" = '{key}'""");
+        Measurements.Record(output, fixture.Figure("orders.same_key_x50.ledger_charges"), charges, "charges");
         Assert.Equal(1, charges);
         Assert.Equal(1, orders);
     }
@@ -47,9 +49,9 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
 
         Assert.All(responses, r => Assert.True(r.Status == HttpStatusCode.Created, $"{(int)r.Status}: {r.Body}"));
         Assert.DoesNotContain(responses, r => r.Replayed);
-        var charges = await System.CountSqlAsync("catalog", $"SELECT COUNT(*) FROM PaymentCharges WHERE TenantId = 'globex' AND Reference LIKE 'order:{prefix}-%'");
-        var orders = await System.CountSqlAsync("catalog", $"SELECT COUNT(*) FROM Orders WHERE TenantId = 'globex' AND IdempotencyKey LIKE '{prefix}-%'");
-        Measurements.Record(output, "orders.distinct_keys_x50.ledger_charges", charges, "charges");
+        var charges = await System.CountSqlAsync("catalog", $"""SELECT COUNT(*) FROM "PaymentCharges" WHERE "TenantId" = 'globex' AND "Reference" LIKE 'order:{prefix}-%'""");
+        var orders = await System.CountSqlAsync("catalog", $"""SELECT COUNT(*) FROM "Orders" WHERE "TenantId" = 'globex' AND "IdempotencyKey" LIKE '{prefix}-%'""");
+        Measurements.Record(output, fixture.Figure("orders.distinct_keys_x50.ledger_charges"), charges, "charges");
         Assert.Equal(50, charges);
         Assert.Equal(50, orders);
     }
@@ -83,7 +85,7 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.BadRequest, (await PlaceAsync(Api.ProxyAddress, "user@acme", $"zero-{Guid.NewGuid():N}", 501, 0)).Status);
 
         Assert.Equal(1, await ChargesAsync("acme", key));
-        Assert.Equal(0, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges WHERE Reference LIKE 'order:unknown-%' OR Reference LIKE 'order:zero-%'"));
+        Assert.Equal(0, await System.CountSqlAsync("catalog", """SELECT COUNT(*) FROM "PaymentCharges" WHERE "Reference" LIKE 'order:unknown-%' OR "Reference" LIKE 'order:zero-%'"""));
     }
 
     // Guards against one user reading another's order by sending their Idempotency-Key (keys are guessable, and
@@ -105,7 +107,7 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
         var repeat = await PlaceAsync(Api.ProxyAddress, "user@acme", key, 506, 1);
         Assert.Equal((HttpStatusCode.Created, first.Body, true), (repeat.Status, repeat.Body, repeat.Replayed));
         Assert.Equal(2, await ChargesAsync("acme", key));
-        Assert.Equal(2, await System.CountSqlAsync("catalog", $"SELECT COUNT(*) FROM Orders WHERE TenantId = 'acme' AND IdempotencyKey = '{key}'"));
+        Assert.Equal(2, await System.CountSqlAsync("catalog", $"""SELECT COUNT(*) FROM "Orders" WHERE "TenantId" = 'acme' AND "IdempotencyKey" = '{key}'"""));
     }
 
     // Guards the order history the web front end shows: a user sees their own placed orders (not another user's of
@@ -149,5 +151,13 @@ public sealed class OrderTests(RunningSystemFixture fixture, ITestOutputHelper o
     }
 
     private Task<long> ChargesAsync(string tenant, string key) =>
-        System.CountSqlAsync("catalog", $"SELECT COUNT(*) FROM PaymentCharges WHERE TenantId = '{tenant}' AND Reference = 'order:{key}'");
+        System.CountSqlAsync("catalog", $"""SELECT COUNT(*) FROM "PaymentCharges" WHERE "TenantId" = '{tenant}' AND "Reference" = 'order:{key}'""");
 }
+
+/// <summary>The order tests with the catalog on SQLite, on the shared running system.</summary>
+[Collection(SharedRunningSystem.Name)]
+public sealed class SqliteOrderTests(RunningSystemFixture fixture, ITestOutputHelper output) : OrderTests(fixture, output);
+
+/// <summary>The order tests with the catalog on PostgreSQL.</summary>
+[Collection(PostgresSystem.Name)]
+public sealed class PostgresOrderTests(PostgresSystemFixture fixture, ITestOutputHelper output) : OrderTests(fixture, output);

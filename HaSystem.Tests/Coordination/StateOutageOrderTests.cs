@@ -23,8 +23,8 @@ public sealed class StateOutageOrderTests(HealingSystemFixture fixture, ITestOut
         await fixture.WaitUntilHealedAsync();
         var replicas = (await System.DiscoverApiReplicasAsync(TimeSpan.FromSeconds(60))).Values.ToArray();
         Assert.Equal(HttpStatusCode.Created, (await PlaceAsync(replicas[0], $"before-{Guid.NewGuid():N}")).Status);
-        var chargesBefore = await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges");
-        var ordersBefore = await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM Orders");
+        var chargesBefore = await System.CountSqlAsync("catalog", """SELECT COUNT(*) FROM "PaymentCharges" """);
+        var ordersBefore = await System.CountSqlAsync("catalog", """SELECT COUNT(*) FROM "Orders" """);
 
         var nodes = System.Resource<RedisMonitoredGroupResource>("state").Nodes;
         await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StopCommand)));
@@ -51,14 +51,14 @@ public sealed class StateOutageOrderTests(HealingSystemFixture fixture, ITestOut
         // 2 cores), then the open breaker answers at once.
         Assert.True(slowest < TimeSpan.FromSeconds(5), $"An order took {slowest.TotalMilliseconds:0} ms to be refused.");
         Assert.True(last < TimeSpan.FromMilliseconds(300), $"With the breaker open an order still took {last.TotalMilliseconds:0} ms to be refused.");
-        Assert.Equal(chargesBefore, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges"));
-        Assert.Equal(ordersBefore, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM Orders"));
+        Assert.Equal(chargesBefore, await System.CountSqlAsync("catalog", """SELECT COUNT(*) FROM "PaymentCharges" """));
+        Assert.Equal(ordersBefore, await System.CountSqlAsync("catalog", """SELECT COUNT(*) FROM "Orders" """));
 
         await Task.WhenAll(nodes.Select(n => System.ExecuteAsync(n, KnownResourceCommands.StartCommand)));
         var key = $"after-{Guid.NewGuid():N}";
         await Poll.UntilAsync("an order placed once the state role is back", TimeSpan.FromSeconds(90),
             async _ => (await PlaceAsync(replicas[1], key)).Status == HttpStatusCode.Created, () => System.Tracker.Describe(), TimeSpan.FromSeconds(1));
-        Assert.Equal(chargesBefore + 1, await System.CountSqlAsync("catalog", "SELECT COUNT(*) FROM PaymentCharges"));
+        Assert.Equal(chargesBefore + 1, await System.CountSqlAsync("catalog", """SELECT COUNT(*) FROM "PaymentCharges" """));
     }
 
     private async Task<(HttpStatusCode Status, string? RetryAfter, TimeSpan Elapsed)> PlaceAsync(Uri replica, string key)

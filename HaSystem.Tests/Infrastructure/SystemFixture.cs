@@ -1,3 +1,5 @@
+using HaSystem.Contracts.Storage;
+
 namespace HaSystem.Tests.Infrastructure;
 
 /// <summary>
@@ -12,6 +14,12 @@ public abstract class SystemFixture(params string[] arguments) : IAsyncLifetime
 
     /// <summary>The running system.</summary>
     public HaSystemApp System => _system ?? throw new InvalidOperationException("The system is not started.");
+
+    /// <summary>The store the system's catalog runs on (<see cref="CatalogDatabaseProviders"/>): the AppHost's default unless a fixture says otherwise.</summary>
+    public virtual string Store => CatalogDatabaseProviders.Sqlite;
+
+    /// <summary>A figure's name for <see cref="Measurements"/>: as given on SQLite, prefixed with the store on any other.</summary>
+    public string Figure(string name) => Store == CatalogDatabaseProviders.Sqlite ? name : $"{Store}.{name}";
 
     /// <summary>A client of the system's API, with the demo users' and services' tokens.</summary>
     public ApiClient Api => _api ?? throw new InvalidOperationException("The system is not started.");

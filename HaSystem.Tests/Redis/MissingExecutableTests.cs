@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Redis;
 
@@ -18,7 +19,7 @@ public sealed class MissingExecutableTests
         });
 
         Assert.NotNull(error);
-        var messages = string.Join("\n", Flatten(error).Select(e => e.Message));
+        var messages = string.Join("\n", ExceptionChain.Flatten(error).Select(e => e.Message));
         Assert.Contains("'redis-server-not-installed'", messages, StringComparison.Ordinal);
         Assert.Contains("apt-get install redis-server redis-sentinel", messages, StringComparison.Ordinal);
         Assert.Contains("brew install redis", messages, StringComparison.Ordinal);
@@ -61,20 +62,5 @@ public sealed class MissingExecutableTests
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("apt-get install redis-server redis-sentinel", output, StringComparison.Ordinal);
         Assert.True(timer.Elapsed < TimeSpan.FromSeconds(30), $"It took {timer.Elapsed.TotalSeconds:0.0} s to exit.");
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-        }
     }
 }

@@ -6,9 +6,8 @@ using HaSystem.Tests.Infrastructure;
 
 namespace HaSystem.Tests.Security;
 
-/// <summary>A report's fencing token is checked against the leader lease, not taken on trust.</summary>
-[Collection(SharedRunningSystem.Name)]
-public sealed class ForgedFencingTokenTests(RunningSystemFixture fixture)
+/// <summary>A report's fencing token is checked against the leader lease, not taken on trust; on each store.</summary>
+public abstract class ForgedFencingTokenTests(SystemFixture fixture)
 {
     // Guards finding 6: a service token holder could post FencingToken = long.MaxValue, which moved the fence past
     // every real leader's token and stopped all reports for good; or post the current token first, so that the fence
@@ -57,3 +56,11 @@ public sealed class ForgedFencingTokenTests(RunningSystemFixture fixture)
         return await http.SendAsync(request);
     }
 }
+
+/// <summary>The forged-token test with the catalog on SQLite, on the shared running system.</summary>
+[Collection(SharedRunningSystem.Name)]
+public sealed class SqliteForgedFencingTokenTests(RunningSystemFixture fixture) : ForgedFencingTokenTests(fixture);
+
+/// <summary>The forged-token test with the catalog on PostgreSQL.</summary>
+[Collection(PostgresSystem.Name)]
+public sealed class PostgresForgedFencingTokenTests(PostgresSystemFixture fixture) : ForgedFencingTokenTests(fixture);

@@ -51,7 +51,7 @@ public abstract class BrowserTest(ITestOutputHelper output) : IAsyncLifetime
 
     /// <summary>The lines of a placed order, read from the database, as (product, quantity).</summary>
     protected async Task<Dictionary<long, int>> OrderLinesAsync(long order) =>
-        (await System.QuerySqlAsync("catalog", $"SELECT ProductId, Quantity FROM OrderLine WHERE OrderId = {order}", r => (r.GetInt64(0), r.GetInt32(1))))
+        (await System.QuerySqlAsync("catalog", $"""SELECT "ProductId", "Quantity" FROM "OrderLine" WHERE "OrderId" = {order}""", r => (r.GetInt64(0), r.GetInt32(1))))
             .ToDictionary(l => l.Item1, l => l.Item2);
 
     /// <summary>Saves a screenshot among those CI lists, and names it in the test's output.</summary>

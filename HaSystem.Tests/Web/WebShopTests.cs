@@ -143,7 +143,7 @@ public sealed class WebShopTests(RunningSystemFixture fixture, ChromiumFixture b
         Assert.Equal(before.Count + 1, after.Count);
         Assert.Contains(order, after);
         var charges = await System.QuerySqlAsync("catalog",
-            $"SELECT COUNT(*) FROM PaymentCharges c JOIN Orders o ON c.Reference = 'order:' || o.IdempotencyKey AND c.TenantId = o.TenantId WHERE o.Id = {order}",
+            $"""SELECT COUNT(*) FROM "PaymentCharges" c JOIN "Orders" o ON c."Reference" = 'order:' || o."IdempotencyKey" AND c."TenantId" = o."TenantId" WHERE o."Id" = {order}""",
             r => r.GetInt64(0));
         Assert.Equal(1, charges.Single());
         Assert.Equal(new Dictionary<long, int>(), await shopper.ReadCartAsync());
@@ -227,7 +227,7 @@ public sealed class WebShopTests(RunningSystemFixture fixture, ChromiumFixture b
     }
 
     private async Task<List<long>> OrdersOfAsync(string user) =>
-        await System.QuerySqlAsync("catalog", $"SELECT Id FROM Orders WHERE PlacedBy = '{user}' AND ResponseStatus = 201", r => r.GetInt64(0));
+        await System.QuerySqlAsync("catalog", $"""SELECT "Id" FROM "Orders" WHERE "PlacedBy" = '{user}' AND "ResponseStatus" = 201""", r => r.GetInt64(0));
 
     private async Task Screenshot(IPage page, string name)
     {

@@ -6,7 +6,7 @@ using HaSystem.Testing;
 
 // The chaos and performance bench: start the system, load it at fixed rates, break one part at a fixed time, keep the
 // load on until the system has recovered, and write what the users saw to BENCHMARKS.md with a chart per scenario.
-IScenario[] scenarios = [new SteadyScenario(), new CacheOutageScenario(), new LeaderLossScenario(), StateFaultScenario.Kill, StateFaultScenario.Pause, new ApiReplicaLossScenario()];
+IScenario[] scenarios = [new SteadyScenario(), new OrdersScenario(), new CacheOutageScenario(), new LeaderLossScenario(), StateFaultScenario.Kill, StateFaultScenario.Pause, new ApiReplicaLossScenario()];
 
 BenchOptions options;
 try
@@ -24,15 +24,15 @@ var command = $"dotnet run --project bench/HaSystem.Bench -c Release{(args.Lengt
 var startedAt = DateTimeOffset.UtcNow;
 var stopwatch = Stopwatch.StartNew();
 Directory.CreateDirectory(options.OutputDirectory);
-Console.WriteLine($"HaSystem bench, {options.Profile.Name} profile: {string.Join(", ", options.Scenarios)} → {options.OutputDirectory}");
+Console.WriteLine($"HaSystem bench, {options.Profile.Name} profile, catalog on {options.Store}: {string.Join(", ", options.Scenarios)} → {options.OutputDirectory}");
 Console.WriteLine($"Starting the system (up to {HaSystemApp.StartTimeout.TotalMinutes:0} min)…");
 
 var results = new List<ScenarioResult>();
 try
 {
-    await using var system = await HaSystemApp.StartAsync(BenchSystem.AppHostArguments);
+    await using var system = await HaSystemApp.StartAsync(BenchSystem.AppHostArgumentsFor(options.Store));
     Console.WriteLine($"Every resource healthy after {system.StartupTime.TotalSeconds:0.0} s.");
-    var context = new BenchContext(system, options.Profile, Console.WriteLine);
+    var context = new BenchContext(system, options.Profile, options.Store, Console.WriteLine);
     foreach (var scenario in scenarios.Where(s => options.Scenarios.Contains(s.Name)))
     {
         Console.WriteLine($"== {scenario.Name}");
@@ -77,7 +77,8 @@ catch (Exception ex) when (ex is not OutOfMemoryException)
 }
 
 var report = Path.Combine(options.OutputDirectory, "BENCHMARKS.md");
-await File.WriteAllTextAsync(report, BenchmarkReport.Render(results, command, options.Profile, startedAt, stopwatch.Elapsed));
+var previous = File.Exists(report) ? await File.ReadAllTextAsync(report) : null;
+await File.WriteAllTextAsync(report, BenchmarkReport.KeepStoreComparison(BenchmarkReport.Render(results, command, options.Profile, startedAt, stopwatch.Elapsed), previous));
 var broken = results.SelectMany(r => r.Invariants.Where(i => !i.Holds).Select(i => $"{r.Name}: {i.What}: {i.Figure}")).ToArray();
 var missed = results.Sum(r => r.Targets.Count(t => !t.Holds));
 Console.WriteLine($"Wrote {report} after {stopwatch.Elapsed.TotalMinutes:0.0} min: {results.Sum(r => r.Targets.Count) - missed} targets met, {missed} not met; " +

@@ -8,6 +8,21 @@ namespace HaSystem.Bench.Reporting;
 /// <summary>Writes <c>BENCHMARKS.md</c>: the machine, the date, the command, the targets, and a section per scenario.</summary>
 public static class BenchmarkReport
 {
+    /// <summary>The heading of the section that compares the stores: written from two runs (one per <c>--store</c>), kept across reruns.</summary>
+    public const string StoreComparisonHeading = "## Orders by store";
+
+    /// <summary>
+    /// <paramref name="report"/> with the store comparison of <paramref name="previous"/> (the file it replaces) kept at
+    /// its end: one bench run measures one store, so that section is written from two runs and would otherwise be lost.
+    /// </summary>
+    public static string KeepStoreComparison(string report, string? previous)
+    {
+        var at = previous?.IndexOf("\n" + StoreComparisonHeading, StringComparison.Ordinal) ?? -1;
+        return at < 0 || report.Contains(StoreComparisonHeading, StringComparison.Ordinal)
+            ? report
+            : report.TrimEnd() + "\n" + previous![at..];
+    }
+
     public static string Render(IReadOnlyList<ScenarioResult> results, string command, BenchProfile profile, DateTimeOffset startedAt, TimeSpan took)
     {
         var md = new StringBuilder();

@@ -3,8 +3,11 @@ using HaSystem.Testing;
 namespace HaSystem.Bench.Scenarios;
 
 /// <summary>The running system and what every scenario needs to load it, break it and put it back.</summary>
-public sealed class BenchContext(HaSystemApp system, BenchProfile profile, Action<string> log)
+public sealed class BenchContext(HaSystemApp system, BenchProfile profile, string store, Action<string> log)
 {
+    /// <summary>The store the catalog runs on (<c>--store</c>).</summary>
+    public string Store { get; } = store;
+
     /// <summary>The tenant user whose requests the bench sends (a plain user: reads, orders, a cart).</summary>
     public const string User = "user@acme";
 

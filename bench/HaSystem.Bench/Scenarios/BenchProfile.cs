@@ -32,6 +32,9 @@ public sealed record BenchProfile
 
     public required TimeSpan KneeStep { get; init; }
 
+    /// <summary>The order rates tried, in order, for the order knee (p99 under 1 s).</summary>
+    public required IReadOnlyList<double> OrderKneeLadder { get; init; }
+
     public required int RedisBenchmarkRequests { get; init; }
 
     /// <summary>Width of a point on the charts.</summary>
@@ -53,6 +56,7 @@ public sealed record BenchProfile
         // Above 10,000 requests/s the bench itself gives out on 2 cores (one run at 12,000 ended in "Out of memory").
         KneeLadder = [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 9000, 10000],
         KneeStep = TimeSpan.FromSeconds(6),
+        OrderKneeLadder = [10, 25, 50, 100, 150, 200, 250, 300, 400, 500, 700],
         RedisBenchmarkRequests = 200_000,
         ChartBucket = TimeSpan.FromMilliseconds(500),
     };
@@ -72,6 +76,7 @@ public sealed record BenchProfile
         StateFailoverRuns = 1,
         KneeLadder = [50, 100],
         KneeStep = TimeSpan.FromSeconds(2),
+        OrderKneeLadder = [5, 10],
         RedisBenchmarkRequests = 10_000,
         ChartBucket = TimeSpan.FromMilliseconds(500),
     };

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql.EntityFrameworkCore.PostgreSQL;
+
+namespace HaSystem.ApiService.Infrastructure;
+
+/// <summary>
+/// Npgsql's retry on transient failures, bounded by time instead of a count: a unit of work is tried again, at most
+/// <paramref name="maxRetryDelay"/> apart, until <paramref name="deadline"/> has passed since its first try; then EF Core
+/// throws <see cref="RetryLimitExceededException"/>, answered 503 with <c>Retry-After</c>. Npgsql's default (six tries
+/// up to 30 s apart) would hold a request for more than a minute while the server restarts, and see it back late.
+/// </summary>
+/// <remarks>
+/// A retry runs the whole unit again, transaction included: a unit that commits must be safe to run twice (the fence
+/// lets the same holder write again; a lost commit's order is found by its key and token).
+/// </remarks>
+public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependencies dependencies, TimeSpan deadline, TimeSpan maxRetryDelay)
+    : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount: int.MaxValue, maxRetryDelay, errorCodesToAdd: ShutdownErrors)
+{
+    /// <summary>
+    /// The server ending sessions as it shuts down or restarts (<c>admin_shutdown</c>, <c>crash_shutdown</c>,
+    /// <c>cannot_connect_now</c>), which Npgsql does not count as transient: a fast shutdown answered the orders in flight
+    /// at that moment 503 at once.
+    /// </summary>
+    private static readonly string[] ShutdownErrors = ["57P01", "57P02", "57P03"];
+
+    private long _firstTry;
+
+    protected override void OnFirstExecution()
+    {
+        base.OnFirstExecution();
+        _firstTry = Stopwatch.GetTimestamp();
+    }
+
+    protected override TimeSpan? GetNextDelay(Exception lastException)
+    {
+        var left = deadline - Stopwatch.GetElapsedTime(_firstTry);
+        if (left <= TimeSpan.Zero || base.GetNextDelay(lastException) is not { } delay)
+        {
+            return null;
+        }
+
+        return delay < left ? delay : left;
+    }
+}

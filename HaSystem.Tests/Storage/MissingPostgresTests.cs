@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using HaSystem.Tests.Infrastructure;
+
+namespace HaSystem.Tests.Storage;
+
+/// <summary>With <c>Database:Provider=postgres</c> and no PostgreSQL server binaries, the AppHost stops at once and says what to install.</summary>
+public sealed class MissingPostgresTests
+{
+    // Guards against an AppHost that starts half a system, hangs, or fails with an unhelpful message when the
+    // postgresql package is missing (or a bad folder is configured), and against a provider name that is silently ignored.
+    [Fact(Timeout = 120_000)]
+    public async Task Building_the_app_fails_at_once_naming_the_package_to_install()
+    {
+        var timer = Stopwatch.StartNew();
+        var missing = await BuildErrorAsync("Database:Provider=postgres", "Database:Postgres:BinDirectory=/nonexistent/postgresql/bin");
+        Assert.Contains("PostgreSQL server binaries not found", missing, StringComparison.Ordinal);
+        Assert.Contains("'/nonexistent/postgresql/bin'", missing, StringComparison.Ordinal);
+        Assert.Contains("apt-get install postgresql", missing, StringComparison.Ordinal);
+        Assert.Contains("brew install postgresql", missing, StringComparison.Ordinal);
+
+        var unknown = await BuildErrorAsync("Database:Provider=oracle");
+        Assert.Contains("Database:Provider is 'oracle': use sqlite or postgres.", unknown, StringComparison.Ordinal);
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(30), $"It took {timer.Elapsed.TotalSeconds:0.0} s to fail.");
+    }
+
+    private static async Task<string> BuildErrorAsync(params string[] args)
+    {
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HaSystem_AppHost>(args, cts.Token);
+        });
+
+        Assert.NotNull(error);
+        return string.Join("\n", ExceptionChain.Flatten(error).Select(e => e.Message));
+    }
+}
