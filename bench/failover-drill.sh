@@ -9,9 +9,12 @@
 #              next leader acquired the lease (by the state primary's clock, this machine's), as the API reports it.
 #              The AppHost does not start a killed project again: restart the worker from the dashboard (or the
 #              AppHost) before the next run, or the next kill leaves no follower.
+#   postgres-kill   (with --Database:Provider=postgres) kill -9 of the PostgreSQL server 10 s into the load; the
+#                   AppHost starts it again
+#   postgres-pause  (the same) SIGSTOP of the PostgreSQL server and its sessions for 5 s, then SIGCONT
 # It prints the failed orders, the longest time without a successful one, and when orders succeeded after each fault.
 # Needs: redis-cli (redis-tools), ss (iproute2). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
-# Usage: bench/failover-drill.sh kill|pause|failovers|leader [rate, default 10] [failovers, default 10]
+# Usage: bench/failover-drill.sh kill|pause|failovers|leader|postgres-kill|postgres-pause [rate, default 10] [failovers, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?usage: bench/failover-drill.sh kill|pause|failovers|leader [rate] [failovers]}
@@ -59,6 +62,8 @@ case $mode in
   pause) seconds=35 ;;
   failovers) seconds=$(( count * 11 + 20 )) ;;
   leader) seconds=30 ;;
+  postgres-kill) seconds=30 ;;
+  postgres-pause) seconds=30 ;;
   *) echo "unknown mode '$mode'" >&2; exit 2 ;;
 esac
 
@@ -70,6 +75,10 @@ dotnet bench/HaSystem.OrderDrill/bin/Release/net10.0/HaSystem.OrderDrill.dll \
   --api "$(IFS=,; echo "${api[*]}")" --password "$demo_password" --rate "$rate" --seconds "$seconds" --events "$events" &
 load=$!
 sleep 10
+
+# The local PostgreSQL server: the process started with the run folder's data directory, and its sessions.
+postgres_pid() { ps -eo pid=,args= | awk -v dir="$run/postgres/data" '$0 ~ ("-D " dir " ") { print $1; exit }'; }
+postgres_family() { local p; p=$(postgres_pid); [ -n "$p" ] && echo "$p" $(cat "/proc/$p/task/$p/children" 2> /dev/null); }
 
 primary=$(state_primary_port)
 pid=$(pid_on "$primary")
@@ -130,6 +139,26 @@ case $mode in
     else
       echo "$(now_ms) no other worker led within 20 s of the kill" >> "$events"
     fi
+    ;;
+  postgres-kill)
+    pg=$(postgres_pid)
+    [ -n "$pg" ] || { echo "No PostgreSQL server in $run: start the AppHost with -- --Database:Provider=postgres." >&2; exit 1; }
+    echo "$(now_ms) kill -9 of the PostgreSQL server (pid $pg)" >> "$events"
+    kill -9 "$pg"
+    for _ in $(seq 1 300); do
+      next=$(postgres_pid)
+      [ -n "$next" ] && [ "$next" != "$pg" ] && { echo "$(now_ms) PostgreSQL started again by the AppHost (pid $next)" >> "$events"; break; }
+      sleep 0.1
+    done
+    ;;
+  postgres-pause)
+    family=$(postgres_family)
+    [ -n "$family" ] || { echo "No PostgreSQL server in $run: start the AppHost with -- --Database:Provider=postgres." >&2; exit 1; }
+    echo "$(now_ms) SIGSTOP of the PostgreSQL server and its sessions" >> "$events"
+    kill -STOP $family
+    sleep 5
+    echo "$(now_ms) SIGCONT of the PostgreSQL server" >> "$events"
+    kill -CONT $family
     ;;
 esac
 wait "$load"

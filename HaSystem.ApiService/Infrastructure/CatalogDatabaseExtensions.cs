@@ -2,6 +2,7 @@ using HaSystem.Contracts.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace HaSystem.ApiService.Infrastructure;
 
@@ -48,6 +49,8 @@ public static class CatalogDatabaseExtensions
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
 
+        // Replicas migrating at once wait for each other's lock: longer than a request's command timeout may allow.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(2));
         await db.Database.MigrateAsync();
     }
 
@@ -76,8 +79,9 @@ public static class CatalogDatabaseExtensions
         {
             var settings = services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value;
             options
-                .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(
-                    dependencies => new DeadlineRetryingExecutionStrategy(dependencies, settings.RetryDeadline, settings.MaxRetryDelay)))
+                .UseNpgsql(WithinRetryDeadline(connectionString, settings.RetryDeadline), npgsql => npgsql
+                    .CommandTimeout(SecondsOf(settings.RetryDeadline))
+                    .ExecutionStrategy(dependencies => new DeadlineRetryingExecutionStrategy(dependencies, settings.RetryDeadline, settings.MaxRetryDelay)))
                 .WithCatalogSeed(services);
         });
         builder.Services.AddScoped<CatalogDbContext>(services => services.GetRequiredService<PostgresCatalogDbContext>());
@@ -86,6 +90,21 @@ public static class CatalogDatabaseExtensions
             HealthCheckName, failureStatus: HealthStatus.Degraded, customTestQuery: CanQueryOnceAsync);
         return builder;
     }
+
+    // A server that stops answering without closing its sockets (frozen, or a network partition) fails no call: each
+    // would wait Npgsql's 15 s to connect and 30 s per command, and then 2 s more for the answer to its cancel request.
+    // All three are held to the retry deadline, so a request gets its 503 when the deadline passes (measured: 39 of 43
+    // orders held by a frozen server got theirs at 8 s, 4 only at 10 s, past the client's timeout, while the cancel
+    // request waited), as it does when the server refuses connections.
+    private static string WithinRetryDeadline(string connectionString, TimeSpan retryDeadline)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Timeout = Math.Min(builder.Timeout, SecondsOf(retryDeadline));
+        builder.CancellationTimeout = Math.Min(builder.CancellationTimeout, 500);
+        return builder.ConnectionString;
+    }
+
+    private static int SecondsOf(TimeSpan timeout) => Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
 
     private static DbContextOptionsBuilder WithCatalogSeed(this DbContextOptionsBuilder options, IServiceProvider services) => options
         .UseAsyncSeeding((context, _, cancellationToken) =>

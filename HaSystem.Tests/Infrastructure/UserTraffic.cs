@@ -27,7 +27,7 @@ public sealed class UserTraffic : IAsyncDisposable
         _shop = shop;
         KeyPrefix = keyPrefix;
         Clock = new ScenarioClock();
-        _orders = new OpenLoad(new Workload("orders", OrdersPerSecond, (n, ct) => api.PlaceOrderOnceAsync($"{keyPrefix}{n}", 2001 + n % 50, ct)), Clock, TimeSpan.Zero);
+        _orders = new OpenLoad(new Workload("orders", OrdersPerSecond, (n, ct) => api.PlaceOrderOnceAsync($"{keyPrefix}{n}", ProductOf(n), ct)), Clock, TimeSpan.Zero);
         _cartWrites = new OpenLoad(new Workload("cart writes", CartWritesPerSecond, shop.ChangeCartAsync), Clock, TimeSpan.Zero);
     }
 
@@ -53,6 +53,14 @@ public sealed class UserTraffic : IAsyncDisposable
         traffic._cartWrites.Start();
         return traffic;
     }
+
+    /// <summary>
+    /// Sends every order that failed again, once, with its key and body, as a client does with a 503 after its
+    /// <c>Retry-After</c>; returns the answers' outcomes. Call after <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<Outcome>> RepeatFailedOrdersAsync() =>
+        await Task.WhenAll(Orders.Where(s => !s.Outcome.Succeeded)
+            .Select(s => _api.PlaceOrderOnceAsync($"{KeyPrefix}{s.Sequence}", ProductOf(s.Sequence), CancellationToken.None)));
 
     /// <summary>Stops sending and waits for every answer still due.</summary>
     public async Task StopAsync()
@@ -100,6 +108,9 @@ public sealed class UserTraffic : IAsyncDisposable
 
     /// <summary>Counts, and every failure with when it was due and what it ended with.</summary>
     public string Describe() => string.Join('\n', new[] { ("orders", Orders), ("cart writes", CartWrites) }.Select(w => Describe(w.Item1, w.Item2)));
+
+    // One of 50 products of globex (the orders' tenant), by the order's sequence number.
+    private static long ProductOf(long sequence) => 2001 + (sequence % 50);
 
     private static string Describe(string name, IReadOnlyCollection<Sample> samples)
     {

@@ -7,10 +7,10 @@ using HaSystem.Tests.Infrastructure;
 namespace HaSystem.Tests.Storage;
 
 /// <summary>
-/// The catalog's PostgreSQL server stopped (a fast shutdown, as <c>pg_ctl stop</c> or an orchestrator's SIGINT) and
-/// started again by the AppHost's Start command while orders are placed: an order waits for the server within the API's
-/// retry deadline, or is answered 503 with <c>Retry-After</c>; none is lost or placed twice. Each test starts the server
-/// again before it ends.
+/// The catalog's PostgreSQL server stopped (a fast shutdown, as <c>pg_ctl stop -m fast</c> does) and started again with
+/// the AppHost's Start command, or killed and started again by the AppHost itself, while orders are placed: an order
+/// waits for the server within the API's retry deadline, or is answered 503 with <c>Retry-After</c>; none is lost or
+/// placed twice. Each test leaves the server running.
 /// </summary>
 [Collection(PostgresSystem.Name)]
 public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOutputHelper output)
@@ -23,49 +23,95 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
     private LocalPostgresServerResource Server => System.Resource<LocalPostgresServerResource>("postgres");
 
     // Guards against orders failing while the database restarts (Npgsql's default retry: six tries up to 30 s apart;
-    // no retry of a transaction as a whole; a pooled connection broken by the restart), and against a retry that places
-    // or charges an order twice (a commit that went through but whose answer was lost).
+    // no retry of a transaction as a whole; a pooled connection broken by the restart; sessions ended with 57P01, which
+    // Npgsql does not count as transient; raw SQL run outside the retry), and against a retry that places or charges an
+    // order twice (a commit that went through but whose answer was lost).
     [Fact(Timeout = 300_000)]
-    public async Task Orders_ride_through_a_stop_and_start_of_postgres_and_none_is_lost_or_placed_twice()
+    public Task Orders_ride_through_a_stop_and_start_of_postgres_and_none_is_lost_or_placed_twice() =>
+        RideThroughAsync("restart", async (traffic, stoppedAt) =>
+        {
+            try
+            {
+                Signals.Interrupt(System.ProcessIdOf(Server));
+                await System.WaitForStoppedAsync(Server, TimeSpan.FromSeconds(30));
+                output.WriteLine($"{stoppedAt.TotalSeconds:0.00} s: SIGINT postgres; stopped after {(traffic.Clock.Now - stoppedAt).TotalSeconds:0.00} s");
+            }
+            finally
+            {
+                await StartServerAsync();
+            }
+        });
+
+    // Guards against a crashed server staying down (nobody starting it again) and against orders lost in the crash:
+    // an order the API acknowledged was committed, and a commit survives the crash (the server replays its WAL).
+    [Fact(Timeout = 300_000)]
+    public Task Orders_ride_through_a_kill_of_postgres_which_the_AppHost_starts_again() =>
+        RideThroughAsync("kill", async (traffic, killedAt) =>
+        {
+            var restarts = Restarts();
+            Signals.KillNow(System.ProcessIdOf(Server));
+            output.WriteLine($"{killedAt.TotalSeconds:0.00} s: kill -9 postgres");
+            var instance = System.InstancesOf(Server).Single();
+            await Poll.UntilAsync("postgres started again by the AppHost, Running and Healthy", TimeSpan.FromSeconds(60),
+                _ => Task.FromResult(Restarts() > restarts && System.IsRunningAndHealthy(instance)), () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(100));
+        });
+
+    // Guards against what a server that stops answering without closing its sockets (frozen, or cut off) must not do
+    // to orders: answer them with anything but a 503 (a 500, a stack trace), or lose or double one. Each failed order's
+    // repeat with its key, once the server is back, places it once. Not asserted: that every order is answered by its
+    // 8 s deadline. Most are (503 at 8 s), but the first orders after the freeze were still unanswered at the client's
+    // 10 s timeout in every run (README, Known limits); those are counted.
+    [Fact(Timeout = 300_000)]
+    public async Task Orders_held_by_a_frozen_postgres_fail_cleanly_and_their_repeats_place_them_once()
     {
         await fixture.WaitUntilHealedAsync();
         await using var traffic = await UserTraffic.StartAsync(System, fixture.Api);
         await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 20, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
 
-        var stoppedAt = traffic.Clock.Now;
-        TimeSpan startedAt;
+        var server = System.ProcessIdOf(Server);
+        int[] family = [server, .. ChildProcesses(server)]; // the server and its sessions: all of PostgreSQL stands still
+        var frozenAt = traffic.Clock.Now;
+        foreach (var pid in family)
+        {
+            Signals.Pause(pid);
+        }
+
+        TimeSpan thawedAt;
         try
         {
-            Signals.Interrupt(System.ProcessIdOf(Server));
-            await System.WaitForStoppedAsync(Server, TimeSpan.FromSeconds(30));
-            output.WriteLine($"{stoppedAt.TotalSeconds:0.00} s: SIGINT postgres; stopped after {(traffic.Clock.Now - stoppedAt).TotalSeconds:0.00} s");
+            output.WriteLine($"{frozenAt.TotalSeconds:0.00} s: SIGSTOP postgres and its {family.Length - 1} sessions");
+            await Task.Delay(TimeSpan.FromSeconds(12)); // the fault itself: a stall longer than the retry deadline
         }
         finally
         {
-            await StartServerAsync();
-            startedAt = traffic.Clock.Now;
+            foreach (var pid in family)
+            {
+                Signals.Resume(pid);
+            }
+
+            thawedAt = traffic.Clock.Now;
         }
 
-        output.WriteLine($"{startedAt.TotalSeconds:0.00} s: postgres started again and healthy");
-        await traffic.WaitForSuccessesAfterAsync(startedAt + TimeSpan.FromSeconds(2), 10, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
+        await traffic.WaitForSuccessesAfterAsync(thawedAt + TimeSpan.FromSeconds(2), 10, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
         await traffic.StopAsync();
-
         output.WriteLine(traffic.Describe());
-        Measurements.Record(output, "postgres.restart.database_down", (startedAt - stoppedAt).TotalSeconds, "s");
-        Measurements.Record(output, "postgres.restart.orders_failed", traffic.Orders.Count(s => !s.Outcome.Succeeded), "orders");
-        Measurements.Record(output, "postgres.restart.longest_without_order", UserTraffic.LongestWithoutSuccess(traffic.Orders).TotalSeconds, "s");
-        Measurements.Record(output, "postgres.restart.order_p99", UserTraffic.P99Seconds(traffic.Orders), "s");
-        Measurements.Record(output, "postgres.restart.cart_writes_failed", traffic.CartWrites.Count(s => !s.Outcome.Succeeded), "writes");
-        Assert.True(traffic.Orders.Count > 0 && traffic.Orders.All(s => s.Outcome.Succeeded),
-            $"Orders failed.\n{traffic.Describe()}\nThe API's warnings:\n{string.Join('\n', ApiWarnings())}");
 
+        var failed = traffic.Orders.Where(s => !s.Outcome.Succeeded).ToList();
+        Measurements.Record(output, "postgres.freeze.orders_answered_503", failed.Count(s => s.Outcome.Label == "503"), "orders");
+        Measurements.Record(output, "postgres.freeze.orders_timed_out_at_10s", failed.Count(s => s.Outcome.Label == "timeout"), "orders");
+        Assert.True(failed.All(s => s.Outcome.Label is "503" or "timeout"),
+            $"Orders failed otherwise than 503 or the client's timeout.\n{traffic.Describe()}\nThe API's warnings:\n{string.Join('\n', ApiWarnings())}");
+
+        var repeats = await traffic.RepeatFailedOrdersAsync();
+        Assert.All(repeats, r => Assert.True(r.Succeeded, r.Label));
         var ledger = await OrderLedger.ReadAsync(System, traffic.KeyPrefix, traffic.AcknowledgedOrders);
-        output.WriteLine($"ledger: {ledger}");
+        output.WriteLine($"after {repeats.Count} repeats, ledger: {ledger}");
         Assert.True(ledger.Holds, $"The ledger does not hold: {ledger}");
         Assert.Equal(traffic.Orders.Count, ledger.Stored);
     }
 
-    // Guards against an order that hangs while the database is down (or fails with a 500), and against its repeat
+    // Guards against an order that hangs while the database is down (or fails with a 500), against a server stopped
+    // from the dashboard being started again behind the operator's back, and against the order's repeat
     // (the client's retry, with the same key, once the server is back) charging it twice or being refused.
     [Fact(Timeout = 180_000)]
     public async Task An_order_past_the_retry_deadline_is_answered_503_with_Retry_After_and_its_repeat_places_it_once()
@@ -75,13 +121,20 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         await fixture.Api.TokenAsync("user@acme"); // signing in reads the database: done while it is up (the token is kept)
         (HttpStatusCode Status, string Body, string? RetryAfter, string? ContentType) outage;
         var waited = Stopwatch.StartNew();
+        var stillStopped = false;
         try
         {
-            Signals.Interrupt(System.ProcessIdOf(Server));
+            // The dashboard's Stop: DCP's SIGTERM is PostgreSQL's smart shutdown, which waits for the API's pooled
+            // sessions to end; DCP kills the server when they do not within its grace period.
+            var stopping = Stopwatch.StartNew();
+            await System.ExecuteAsync(Server, KnownResourceCommands.StopCommand);
             await System.WaitForStoppedAsync(Server, TimeSpan.FromSeconds(30));
+            Measurements.Record(output, "postgres.dashboard_stop.took", stopping.Elapsed.TotalSeconds, "s");
             waited.Restart();
             outage = await PlaceAsync(key);
             waited.Stop();
+            stillStopped = System.Tracker.Latest.TryGetValue(System.InstancesOf(Server).Single(), out var latest)
+                && KnownResourceStates.TerminalStates.Contains(latest.Snapshot.State?.Text);
         }
         finally
         {
@@ -90,6 +143,7 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
 
         output.WriteLine($"while down: {(int)outage.Status} after {waited.Elapsed.TotalSeconds:0.00} s, Retry-After {outage.RetryAfter}: {outage.Body}");
         Measurements.Record(output, "postgres.down.order_answered_after", waited.Elapsed.TotalSeconds, "s");
+        Assert.True(stillStopped, "The AppHost started a server that was stopped on purpose.");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, outage.Status);
         Assert.Equal("application/problem+json", outage.ContentType);
         Assert.False(string.IsNullOrEmpty(outage.RetryAfter), "No Retry-After.");
@@ -111,6 +165,47 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
             .Where(l => l.line.Contains("ProblemExceptionHandler", StringComparison.Ordinal))
             .SelectMany(l => lines.Skip(l.i).Take(12))
             .Take(60);
+    }
+
+    // Orders at a fixed rate over every replica, each sent once; the fault; then every order must have succeeded and
+    // the ledger must hold: each acknowledged order stored once, with one charge.
+    private async Task RideThroughAsync(string figure, Func<UserTraffic, TimeSpan, Task> fault)
+    {
+        await fixture.WaitUntilHealedAsync();
+        await using var traffic = await UserTraffic.StartAsync(System, fixture.Api);
+        await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 20, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
+
+        var faultAt = traffic.Clock.Now;
+        await fault(traffic, faultAt);
+        var backAt = traffic.Clock.Now;
+        output.WriteLine($"{backAt.TotalSeconds:0.00} s: postgres Running and Healthy again");
+        await traffic.WaitForSuccessesAfterAsync(backAt + TimeSpan.FromSeconds(2), 10, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
+        await traffic.StopAsync();
+
+        output.WriteLine(traffic.Describe());
+        Measurements.Record(output, $"postgres.{figure}.database_down", (backAt - faultAt).TotalSeconds, "s");
+        Measurements.Record(output, $"postgres.{figure}.orders_failed", traffic.Orders.Count(s => !s.Outcome.Succeeded), "orders");
+        Measurements.Record(output, $"postgres.{figure}.longest_without_order", UserTraffic.LongestWithoutSuccess(traffic.Orders).TotalSeconds, "s");
+        Measurements.Record(output, $"postgres.{figure}.order_p99", UserTraffic.P99Seconds(traffic.Orders), "s");
+        Measurements.Record(output, $"postgres.{figure}.cart_writes_failed", traffic.CartWrites.Count(s => !s.Outcome.Succeeded), "writes");
+        Assert.True(traffic.Orders.Count > 0 && traffic.Orders.All(s => s.Outcome.Succeeded),
+            $"Orders failed.\n{traffic.Describe()}\nThe API's warnings:\n{string.Join('\n', ApiWarnings())}");
+
+        var ledger = await OrderLedger.ReadAsync(System, traffic.KeyPrefix, traffic.AcknowledgedOrders);
+        output.WriteLine($"ledger: {ledger}");
+        Assert.True(ledger.Holds, $"The ledger does not hold: {ledger}");
+        Assert.Equal(traffic.Orders.Count, ledger.Stored);
+    }
+
+    private int Restarts() =>
+        int.TryParse(System.PropertyOf(Server, PostgresSupervisor.RestartsProperty), global::System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0;
+
+    private static int[] ChildProcesses(int pid)
+    {
+        var path = $"/proc/{pid}/task/{pid}/children";
+        return File.Exists(path)
+            ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, global::System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : [];
     }
 
     private async Task StartServerAsync()

@@ -1,6 +1,8 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace Aspire.Hosting;
 
@@ -10,7 +12,8 @@ public static class LocalPostgresBuilderExtensions
     /// <summary>
     /// Adds a PostgreSQL server run as a local process: its cluster is initialised into the run folder on first start
     /// (<c>initdb</c>, superuser <c>postgres</c> with <paramref name="password"/>, SCRAM authentication), it listens on
-    /// 127.0.0.1 only, on a port Aspire allocates, and it has a health check. Add databases with <see cref="AddDatabase"/>.
+    /// 127.0.0.1 only, on a port Aspire allocates, and it has a health check. A server whose process dies is started
+    /// again (<see cref="PostgresSupervisor"/>); one that exits cleanly stays stopped. Add databases with <see cref="AddDatabase"/>.
     /// </summary>
     /// <param name="binDirectory">The folder of <c>initdb</c> and <c>postgres</c>; by default the newest Debian install, else PATH.</param>
     /// <exception cref="DistributedApplicationException">The server binaries cannot be found: the message says what to install.</exception>
@@ -24,6 +27,7 @@ public static class LocalPostgresBuilderExtensions
         var (command, prefix) = installation.Command("postgres");
         var server = new LocalPostgresServerResource(name, command, password.Resource, installation, RunDirectory.For(builder).For(name));
 
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresSupervisor>());
         var healthCheck = $"{name}_postgres";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new PostgresHealthCheck(server), failureStatus: null, tags: null));
 

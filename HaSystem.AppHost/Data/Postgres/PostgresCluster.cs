@@ -24,8 +24,13 @@ internal static partial class PostgresCluster
         var installation = server.Installation;
         if (installation.RunAs is { } account && !OperatingSystem.IsWindows())
         {
-            // The run folder is root's and private: the server's account may pass through it (not list it) to its own.
-            File.SetUnixFileMode(Path.GetDirectoryName(server.Folder)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            // The run folder (and the folder of all runs) is root's and private: the server's account may pass through
+            // them (not list them) to its own folder.
+            for (var folder = Path.GetDirectoryName(server.Folder); folder is not null && folder != Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar); folder = Path.GetDirectoryName(folder))
+            {
+                File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            }
+
             await RunAsync("chown", ["-R", $"{account}:{account}", server.Folder], stdin: null, cancellationToken).ConfigureAwait(false);
         }
 
