@@ -126,8 +126,11 @@ public sealed class CatalogWriteLockTests(CatalogDatabase database) : IClassFixt
     public async Task Connections_wait_in_SQLite_for_a_busy_file_instead_of_failing_at_once()
     {
         await using var scope = database.Services.CreateAsyncScope();
-        var connection = scope.ServiceProvider.GetRequiredService<CatalogDbContext>().Database.GetDbConnection();
-        await connection.OpenAsync();
+        // Opened the way EF Core opens it, so its interceptors run (a DbConnection opened directly passes them by, and
+        // then only showed the pragma when another test had left it on the pooled SQLite connection).
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>().Database;
+        await db.OpenConnectionAsync();
+        var connection = db.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout";
         Assert.Equal((long)CatalogDatabase.Options.WriteWait.TotalMilliseconds, (long)(await command.ExecuteScalarAsync())!);

@@ -89,7 +89,20 @@ public sealed class StateFaultScenario : IScenario
                     promotion = WaitForPromotionAsync(context.System, port);
                     return Task.FromResult($"{(_pause ? "SIGSTOP" : "kill -9")} {primary.Name} (pid {pid}), the state primary");
                 },
-                restore: _pause ? () => Task.Run(() => Signals.Resume(pid)) : null,
+                // A pause ends only once the Sentinels have promoted another node: the quick profile's 3 s pause was
+                // sometimes shorter than the promotion, which then never came (CI saw it time out).
+                restore: _pause ? async () =>
+                {
+                    try
+                    {
+                        await promotion!.WaitAsync(TimeSpan.FromSeconds(30));
+                    }
+                    finally
+                    {
+                        Signals.Resume(pid);
+                    }
+                }
+                : null,
                 context.Log);
             result.Runs.Add(run);
 
