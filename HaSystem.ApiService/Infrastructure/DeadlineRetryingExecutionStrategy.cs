@@ -29,10 +29,10 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
 
     /// <summary>
     /// Runs the unit with the deadline as a cancellation, too: a server that stops answering without closing its sockets
-    /// (frozen, cut off) fails no try, and the pauses between tries are not all: a try started just before the deadline,
-    /// or waiting for a pooled connection, would run on for a connection or command timeout of its own. Measured with a
-    /// frozen server: 19 of 44 orders were still unanswered after 10 s without this. Passing the deadline is answered as
-    /// running out of tries.
+    /// (frozen, cut off) fails no try, so the pauses between tries do not bound it; a try started just before the
+    /// deadline, or waiting for a pooled connection, would run on for a connection or command timeout of its own.
+    /// Passing the deadline is answered as running out of tries. It does not end every wait: with a frozen server, some
+    /// orders were still unanswered after 10 s with and without it (README, Known limits).
     /// </summary>
     public override async Task<TResult> ExecuteAsync<TState, TResult>(
         TState state,
