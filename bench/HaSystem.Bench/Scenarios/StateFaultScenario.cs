@@ -68,6 +68,21 @@ public sealed class StateFaultScenario : IScenario
             var pid = context.System.ProcessIdOf(primary);
             var keys = $"{context.RunId}-{(_pause ? "sp" : "sf")}{number}-";
             Task<DateTimeOffset>? promotion = null;
+
+            // A pause ends only once the Sentinels have promoted another node: the quick profile's 3 s pause was
+            // sometimes shorter than the promotion, which then never came (CI saw it time out).
+            async Task ResumeAfterPromotionAsync()
+            {
+                try
+                {
+                    await promotion!.WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                finally
+                {
+                    Signals.Resume(pid);
+                }
+            }
+
             var run = await ChaosRunner.RunAsync(
                 [
                     new Workload("orders", profile.OrdersPerSecond, (n, ct) => api.PlaceOrderOnceAsync($"{keys}{n}", 1 + n % context.Traffic.HotProducts, ct)),
@@ -89,20 +104,7 @@ public sealed class StateFaultScenario : IScenario
                     promotion = WaitForPromotionAsync(context.System, port);
                     return Task.FromResult($"{(_pause ? "SIGSTOP" : "kill -9")} {primary.Name} (pid {pid}), the state primary");
                 },
-                // A pause ends only once the Sentinels have promoted another node: the quick profile's 3 s pause was
-                // sometimes shorter than the promotion, which then never came (CI saw it time out).
-                restore: _pause ? async () =>
-                {
-                    try
-                    {
-                        await promotion!.WaitAsync(TimeSpan.FromSeconds(30));
-                    }
-                    finally
-                    {
-                        Signals.Resume(pid);
-                    }
-                }
-                : null,
+                restore: _pause ? ResumeAfterPromotionAsync : null,
                 context.Log);
             result.Runs.Add(run);
 
