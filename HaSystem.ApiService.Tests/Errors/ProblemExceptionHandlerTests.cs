@@ -36,6 +36,7 @@ public sealed class ProblemExceptionHandlerTests
         { "lease lost", new LeaseLostException("leader:worker", 12), 503, null, "2" },
         { "database busy inside EF Core", new DbUpdateException("save failed", new SqliteException("database is locked", 5)), 503, null, "2" },
         { "database failing by injected fault", new Chaos.DatabaseUnavailableException(), 503, null, "2" },
+        { "a row changed by another request", new DbUpdateConcurrencyException("0 rows"), 409, null, null },
         { "PostgreSQL down past the retry deadline", new RetryLimitExceededException("gave up", new NpgsqlException("down", new SocketException())), 503, null, "2" },
         { "PostgreSQL failing inside EF Core", new DbUpdateException("save failed", new PostgresException("terminating connection", "FATAL", "FATAL", "57P01")), 503, null, "2" },
         { "cache warm-up incomplete", new CacheWarmupIncompleteException("acme", 3), 503, null, "2" },

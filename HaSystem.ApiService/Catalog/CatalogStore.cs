@@ -28,8 +28,9 @@ public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, R
             var products = db.Products.AsNoTracking().Where(p => p.TenantId == tenant.Value);
             if (!string.IsNullOrWhiteSpace(query.Search))
             {
-                // Case-insensitive on both providers: SQLite's LIKE is (for ASCII), PostgreSQL's is not.
-                var pattern = $"%{EscapeLike(query.Search.Trim().ToLowerInvariant())}%";
+                // Case-insensitive on both providers: SQLite's LIKE is (for ASCII), PostgreSQL's is not. SQL's lower() folds
+                // A–Z only, on SQLite and on the C-locale cluster: the pattern is folded the same way, no further.
+                var pattern = $"%{EscapeLike(LowerAscii(query.Search.Trim()))}%";
 #pragma warning disable CA1304, CA1311 // translated to SQL's lower(), never run in .NET
                 products = products.Where(p => EF.Functions.Like(p.Name.ToLower(), pattern, "\\"));
 #pragma warning restore CA1304, CA1311
@@ -91,6 +92,14 @@ public sealed class CatalogStore(CatalogDbContext db, CatalogWriteLock writes, R
             return await db.Database.CreateExecutionStrategy().ExecuteAsync(
                 c => db.Products.Where(p => p.TenantId == tenant.Value && p.Id == id).ExecuteDeleteAsync(c), ct) == 1;
         }, cancellationToken).AsTask();
+
+    private static string LowerAscii(string value) => string.Create(value.Length, value, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            span[i] = char.IsAsciiLetterUpper(source[i]) ? (char)(source[i] + ('a' - 'A')) : source[i];
+        }
+    });
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

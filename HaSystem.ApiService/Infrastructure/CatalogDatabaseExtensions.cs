@@ -11,6 +11,9 @@ public static class CatalogDatabaseExtensions
     /// <summary>The health check of the catalog database (PostgreSQL only: SQLite is a file of this machine).</summary>
     public const string HealthCheckName = "catalog-database";
 
+    /// <summary>How long a replica's start-up migration and seed may take, its wait for the other replicas' included.</summary>
+    public static readonly TimeSpan MigrationDeadline = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// The catalog database at <c>ConnectionStrings:catalog</c>, on the provider <c>Catalog:Database:Provider</c> names
     /// (<see cref="CatalogDatabaseProviders"/>), seeded with the demo data on first migration. On SQLite its writes take
@@ -49,9 +52,13 @@ public static class CatalogDatabaseExtensions
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
 
-        // Replicas migrating at once wait for each other's lock: longer than a request's command timeout may allow.
-        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(2));
-        await db.Database.MigrateAsync();
+        // Replicas migrating at once wait for each other's lock and seed: longer than a request's command timeout and
+        // retry deadline allow (EF Core runs the whole migration, seed included, as one unit of the execution strategy).
+        db.Database.SetCommandTimeout(MigrationDeadline);
+        using (DeadlineRetryingExecutionStrategy.ExtendDeadline(MigrationDeadline))
+        {
+            await db.Database.MigrateAsync();
+        }
     }
 
     private static IHostApplicationBuilder AddSqliteCatalog(this IHostApplicationBuilder builder, string connectionString)

@@ -25,7 +25,23 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
     /// </summary>
     private static readonly string[] ShutdownErrors = ["57P01", "57P02", "57P03"];
 
+    private static readonly AsyncLocal<TimeSpan?> Extended = new();
+
     private long _firstTry;
+
+    private TimeSpan _deadline;
+
+    /// <summary>
+    /// Gives the units of work started in the calling flow <paramref name="longer"/> instead of the request deadline, until
+    /// the result is disposed: for the start-up's migration and seed, which EF Core runs as one unit and which waits for
+    /// the other replicas' (measured: a few seconds each; the request deadline would fail a replica's start).
+    /// </summary>
+    public static IDisposable ExtendDeadline(TimeSpan longer)
+    {
+        var previous = Extended.Value;
+        Extended.Value = longer;
+        return new Restore(previous);
+    }
 
     /// <summary>
     /// Runs the unit with the deadline as a cancellation, too: a server that stops answering without closing its sockets
@@ -40,15 +56,16 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
         Func<DbContext, TState, CancellationToken, Task<ExecutionResult<TResult>>>? verifySucceeded,
         CancellationToken cancellationToken = default)
     {
+        _deadline = Extended.Value ?? deadline;
         using var withinDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        withinDeadline.CancelAfter(deadline);
+        withinDeadline.CancelAfter(_deadline);
         try
         {
             return await base.ExecuteAsync(state, operation, verifySucceeded, withinDeadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (withinDeadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RetryLimitExceededException($"The database did not complete the unit of work within {deadline.TotalSeconds:0.#} s.", ex);
+            throw new RetryLimitExceededException($"The database did not complete the unit of work within {_deadline.TotalSeconds:0.#} s.", ex);
         }
     }
 
@@ -60,12 +77,17 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
 
     protected override TimeSpan? GetNextDelay(Exception lastException)
     {
-        var left = deadline - Stopwatch.GetElapsedTime(_firstTry);
+        var left = (_deadline > TimeSpan.Zero ? _deadline : deadline) - Stopwatch.GetElapsedTime(_firstTry);
         if (left <= TimeSpan.Zero || base.GetNextDelay(lastException) is not { } delay)
         {
             return null;
         }
 
         return delay < left ? delay : left;
+    }
+
+    private sealed class Restore(TimeSpan? previous) : IDisposable
+    {
+        public void Dispose() => Extended.Value = previous;
     }
 }

@@ -32,6 +32,7 @@ public sealed class BadRequestTests(RunningSystemFixture fixture)
             { "page size over 100", "GET", "/api/catalog/products?pageSize=101", "user", null, 400 },
             { "page not a number", "GET", "/api/catalog/products?page=abc", "user", null, 400 },
             { "search too long", "GET", "/api/catalog/products?search=" + new string('x', 101), "user", null, 400 },
+            { "search with a NUL (PostgreSQL refuses it)", "GET", "/api/catalog/products?search=a%00b", "user", null, 400 },
             { "unknown product", "GET", "/api/catalog/products/999999", "user", null, 404 },
             { "product id not a number", "GET", "/api/catalog/products/abc", "user", null, 404 },
             { "write as a plain user", "POST", "/api/catalog/products", "user", Json + "\n" + valid, 403 },

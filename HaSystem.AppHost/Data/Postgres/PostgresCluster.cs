@@ -22,25 +22,21 @@ internal static partial class PostgresCluster
 
         var started = Stopwatch.GetTimestamp();
         var installation = server.Installation;
-        if (installation.RunAs is { } account && !OperatingSystem.IsWindows())
-        {
-            // The run folder (and the folder of all runs) is root's and private: the server's account may pass through
-            // them (not list them) to its own folder.
-            for (var folder = Path.GetDirectoryName(server.Folder); folder is not null && folder != Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar); folder = Path.GetDirectoryName(folder))
-            {
-                File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            }
-
-            await RunAsync("chown", ["-R", $"{account}:{account}", server.Folder], stdin: null, cancellationToken).ConfigureAwait(false);
-        }
-
         var passwordFile = Path.Combine(server.Folder, "initdb-password");
         try
         {
+            // Written while the folder is still root's own (when root): nobody else can have put a link in its place.
             await WritePrivateFileAsync(passwordFile, await server.Password.GetValueAsync(cancellationToken).ConfigureAwait(false) + "\n", cancellationToken).ConfigureAwait(false);
-            if (installation.RunAs is { } owner)
+            if (installation.RunAs is { } account && !OperatingSystem.IsWindows())
             {
-                await RunAsync("chown", [$"{owner}:{owner}", passwordFile], stdin: null, cancellationToken).ConfigureAwait(false);
+                // The run folder (and the folder of all runs) is root's and private: the server's account may pass through
+                // them (not list them) to its own folder, which it is then given, the password file with it.
+                for (var folder = Path.GetDirectoryName(server.Folder); folder is not null && folder != Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar); folder = Path.GetDirectoryName(folder))
+                {
+                    File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                }
+
+                await RunAsync("chown", ["-R", "-P", $"{account}:{account}", server.Folder], stdin: null, cancellationToken).ConfigureAwait(false);
             }
 
             var (initdb, initdbArgs) = installation.Command("initdb");
@@ -66,7 +62,7 @@ internal static partial class PostgresCluster
 
     private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
