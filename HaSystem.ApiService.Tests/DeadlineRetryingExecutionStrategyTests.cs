@@ -28,11 +28,95 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         await Assert.ThrowsAsync<RetryLimitExceededException>(() => db.Database.CreateExecutionStrategy().ExecuteAsync(_ =>
         {
             tries++;
-            throw new NpgsqlException("connection refused", new SocketException((int)SocketError.ConnectionRefused));
+            throw Refused();
         }, CancellationToken.None));
 
         Assert.True(tries >= 4, $"Tried {tries} times in {timer.Elapsed.TotalMilliseconds:0} ms.");
         Assert.InRange(timer.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5));
+    }
+
+    // Guards against the start-up's migration and seed (one unit that waits behind the other replicas') failing on the
+    // request deadline, and against the longer deadline leaking past its scope into the requests.
+    [Fact]
+    public async Task A_longer_flow_deadline_holds_within_its_scope_only()
+    {
+        await using var db = Context(TimeSpan.FromMilliseconds(200));
+        var timer = Stopwatch.StartNew();
+        var tries = 0;
+
+        using (DeadlineRetryingExecutionStrategy.Within(TimeSpan.FromSeconds(5)))
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(_ =>
+                timer.Elapsed < TimeSpan.FromMilliseconds(600) ? throw Refused() : Task.FromResult(++tries),
+                CancellationToken.None);
+        }
+
+        Assert.Equal(1, tries);
+        timer.Restart();
+        await Assert.ThrowsAsync<RetryLimitExceededException>(() => db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromException(Refused()), CancellationToken.None));
+        Assert.InRange(timer.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
+    }
+
+    // Guards against a request that runs several units (an order runs seven) each waiting out a deadline of its own: a
+    // server frozen for 12 s held orders past the client's 10 s timeout although each unit gave up at 8 s.
+    [Fact]
+    public async Task The_units_of_a_flow_share_its_deadline_and_none_starts_after_it()
+    {
+        await using var db = Context(TimeSpan.FromSeconds(5));
+        var timer = Stopwatch.StartNew();
+        var lateTries = 0;
+
+        using (DeadlineRetryingExecutionStrategy.Within(TimeSpan.FromMilliseconds(600)))
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(_ =>
+                timer.Elapsed < TimeSpan.FromMilliseconds(300) ? throw Refused() : Task.CompletedTask, CancellationToken.None);
+            await Assert.ThrowsAsync<RetryLimitExceededException>(() =>
+                db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromException(Refused()), CancellationToken.None));
+            Assert.InRange(timer.Elapsed, TimeSpan.FromMilliseconds(550), TimeSpan.FromSeconds(3));
+
+            // The unit above may end a moment before the deadline (its cancellation's timer): the next starts past it.
+            if (TimeSpan.FromMilliseconds(650) - timer.Elapsed is { Ticks: > 0 } beforeDeadline)
+            {
+                await Task.Delay(beforeDeadline);
+            }
+
+            await Assert.ThrowsAsync<RetryLimitExceededException>(() =>
+                db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(++lateTries), CancellationToken.None));
+        }
+
+        Assert.Equal(0, lateTries);
+    }
+
+    // Guards against a request answered past its deadline because the try in flight was cancelled at the deadline:
+    // Npgsql's cancellation of a command on a frozen server takes up to its connect timeout and more.
+    [Fact]
+    public async Task Tries_stop_before_the_deadline_by_the_cancellation_allowance()
+    {
+        await using var db = Context(TimeSpan.FromMilliseconds(1000), cancellationAllowance: TimeSpan.FromMilliseconds(600));
+        var timer = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<RetryLimitExceededException>(() =>
+            db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromException(Refused()), CancellationToken.None));
+
+        Assert.InRange(timer.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromMilliseconds(900));
+    }
+
+    // Guards against a command in flight outliving the deadline: on a frozen server Npgsql defers the cancellation of a
+    // command sent after a transaction's BEGIN or a pooled connection's reset, and only the command timeout ends it.
+    [Fact]
+    public async Task Each_try_gets_the_time_left_as_its_command_timeout()
+    {
+        await using var db = Context(TimeSpan.FromSeconds(30), cancellationAllowance: TimeSpan.FromSeconds(2));
+        int? timeout = null;
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(timeout = db.Database.GetCommandTimeout()), CancellationToken.None);
+        Assert.Equal(28, timeout);
+
+        using (DeadlineRetryingExecutionStrategy.Within(TimeSpan.FromSeconds(4.5)))
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(timeout = db.Database.GetCommandTimeout()), CancellationToken.None);
+        }
+
+        Assert.Equal(3, timeout);
     }
 
     // Guards against the orders in flight when the server shuts down (fast shutdown ends their sessions with 57P01,
@@ -68,7 +152,9 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         Assert.True(error.IsConstraintViolation());
     }
 
-    private static PostgresCatalogDbContext Context(TimeSpan deadline) => new(new DbContextOptionsBuilder<PostgresCatalogDbContext>()
-        .UseNpgsql("Host=127.0.0.1;Database=none", npgsql => npgsql.ExecutionStrategy(d => new DeadlineRetryingExecutionStrategy(d, deadline, MaxRetryDelay)))
+    private static NpgsqlException Refused() => new("connection refused", new SocketException((int)SocketError.ConnectionRefused));
+
+    private static PostgresCatalogDbContext Context(TimeSpan deadline, TimeSpan cancellationAllowance = default) => new(new DbContextOptionsBuilder<PostgresCatalogDbContext>()
+        .UseNpgsql("Host=127.0.0.1;Database=none", npgsql => npgsql.ExecutionStrategy(d => new DeadlineRetryingExecutionStrategy(d, deadline, MaxRetryDelay, cancellationAllowance)))
         .Options);
 }

@@ -1,5 +1,8 @@
 using HaSystem.ApiService.Fencing;
+using HaSystem.ApiService.Identity;
 using HaSystem.ApiService.Infrastructure;
+using HaSystem.ApiService.Orders;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HaSystem.ApiService.Tests;
@@ -28,6 +31,34 @@ public sealed class FenceTests(CatalogDatabase database) : IClassFixture<Catalog
         {
             Assert.IsType<StaleFencingTokenException>(outcome);
         }
+    }
+
+    // Guards against the longest order's lock key (the fence's resource) outgrowing the column: PostgreSQL refuses a
+    // longer value, so every order of that user would fail. The lengths are the validators' and the model's own.
+    [Fact]
+    public async Task The_longest_order_lock_key_fits_the_fence_column_and_is_recorded()
+    {
+        await using var scope = database.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        Assert.True(TenantId.TryParse(new string('t', 32), out var tenant));
+        Assert.False(TenantId.TryParse(new string('t', 33), out _));
+        Assert.True(IdempotencyKey.TryParse(new string('k', 100), out var key));
+        Assert.False(IdempotencyKey.TryParse(new string('k', 101), out _));
+        var userNameLength = db.Model.FindEntityType(typeof(CatalogUser))!.FindProperty(nameof(CatalogUser.UserName))!.GetMaxLength()!.Value;
+        var lockKey = OrderService.LockKey(tenant, new string('u', userNameLength), key);
+
+        var column = db.Model.FindEntityType(typeof(Fence))!.FindProperty(nameof(Fence.Resource))!.GetMaxLength();
+        var postgresColumn = PostgresModel().FindEntityType(typeof(Fence))!.FindProperty(nameof(Fence.Resource))!.GetMaxLength();
+
+        Assert.True(lockKey.Length <= column, $"The lock key has {lockKey.Length} characters; the column holds {column}.");
+        Assert.Equal(column, postgresColumn);
+        await AdvanceAsync(lockKey, 1, "a/1");
+    }
+
+    private static Microsoft.EntityFrameworkCore.Metadata.IModel PostgresModel()
+    {
+        using var db = new PostgresCatalogDbContext(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseNpgsql("Host=127.0.0.1;Database=none").Options);
+        return db.Model;
     }
 
     private async Task AdvanceAsync(string resource, long token, string holder)

@@ -35,6 +35,7 @@ var app = builder.Build();
 await app.MigrateCatalogDatabaseAsync();
 
 app.UseExceptionHandler();
+app.UseCatalogDatabaseDeadline();
 app.UseStatusCodePages();
 app.UseUtf8JsonBodies();
 app.UseAuthentication();

@@ -197,9 +197,49 @@ public sealed class HaSystemApp : IAsyncDisposable
     /// <summary>The nodes of a Redis group, in their fixed order (<c>{group}-0</c>, …); which is primary changes.</summary>
     public IReadOnlyList<RedisNodeResource> NodesOf(string group) => Resource<RedisMonitoredGroupResource>(group).Nodes;
 
-    /// <summary>The node of a Redis group (<c>cache</c>, <c>state</c>) the role monitor last saw as its primary.</summary>
-    public RedisNodeResource PrimaryOf(string group) =>
-        Resource<RedisMonitoredGroupResource>(group).Nodes.Single(n => PropertyOf(n, RedisResourceProperties.Role) == "primary");
+    /// <summary>
+    /// The node of a Redis group (<c>cache</c>, <c>state</c>) the role monitor last saw as its only primary. Throws
+    /// <see cref="TopologyNotSettledException"/> while it sees none or two (a failover under way, a killed primary back
+    /// before the Sentinels demote it), which a poll waits out.
+    /// </summary>
+    public RedisNodeResource PrimaryOf(string group)
+    {
+        var nodes = NodesOf(group);
+        var primaries = nodes.Where(n => PropertyOf(n, RedisResourceProperties.Role) == "primary").ToArray();
+        return primaries.Length == 1
+            ? primaries[0]
+            : throw new TopologyNotSettledException(
+                $"The {group} group has {primaries.Length} primaries: " +
+                string.Join(", ", nodes.Select(n => $"{n.Name} {PropertyOf(n, RedisResourceProperties.Role) ?? "unknown"}")) + ".");
+    }
+
+    /// <summary>
+    /// Waits until every Redis group has settled after a fault: one primary, the one the group names, and every other
+    /// node a replica whose link to it is up. Healthy resources are not enough: a killed primary comes back Healthy
+    /// and still a primary for a moment, until the Sentinels demote it.
+    /// </summary>
+    public Task WaitForSettledTopologyAsync(TimeSpan timeout) =>
+        Poll.UntilAsync("every Redis group with one primary and its other nodes linked replicas", timeout, async _ =>
+        {
+            foreach (var group in Model.Resources.OfType<RedisMonitoredGroupResource>())
+            {
+                var primary = PrimaryOf(group.Name);
+                if (PropertyOf(group, RedisResourceProperties.CurrentPrimary) != primary.Name)
+                {
+                    return false;
+                }
+
+                foreach (var replica in group.Nodes.Where(n => n != primary))
+                {
+                    if (!await IsLinkedReplicaAsync(replica))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }, () => Tracker.Describe(), TimeSpan.FromMilliseconds(200));
 
     /// <summary>The process id of a single-instance executable, as DCP reports it.</summary>
     public int ProcessIdOf(IResource resource)
@@ -232,7 +272,7 @@ public sealed class HaSystemApp : IAsyncDisposable
     public int ServiceProcessOf(string resourceId)
     {
         var started = Convert.ToInt32(Tracker.Latest[resourceId].Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-        return ChildProcesses(started) is [var service] ? service : started;
+        return ProcessTree.ChildrenOf(started) is [var service] ? service : started;
     }
 
     /// <summary>Waits until one replica (by resource id) has stopped (any terminal state).</summary>
@@ -248,14 +288,6 @@ public sealed class HaSystemApp : IAsyncDisposable
     /// <summary>A property of one replica (by resource id), as the dashboard shows it.</summary>
     public string? PropertyOfInstance(string resourceId, string property) =>
         Tracker.Latest.TryGetValue(resourceId, out var e) ? e.Snapshot.Properties.FirstOrDefault(p => p.Name == property)?.Value?.ToString() : null;
-
-    private static int[] ChildProcesses(int pid)
-    {
-        var path = $"/proc/{pid}/task/{pid}/children";
-        return File.Exists(path)
-            ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()
-            : [];
-    }
 
     /// <summary>How often the AppHost has started a Redis node or Sentinel again after its process died (<c>redis.restarts</c>).</summary>
     public int RestartsOf(IResource resource) =>

@@ -73,12 +73,12 @@ public static class Poll
 
     /// <summary>
     /// How a probe fails while the part it asks is starting, stopped or failing over: no connection, a connection
-    /// reset, an HTTP client's failure or timeout, a Redis error (no primary yet, <c>READONLY</c>, <c>LOADING</c>), a
+    /// reset, an HTTP client's failure or timeout, a Redis error (no primary yet, <c>READONLY</c>, <c>LOADING</c>), a Redis group without one primary, a
     /// busy SQLite file, a PostgreSQL server that is not up, or the attempt's own time running out (<paramref name="attempt"/>).
     /// </summary>
     public static bool IsNotReadyYet(Exception exception, CancellationToken attempt) => exception switch
     {
-        HttpRequestException or IOException or SocketException or TimeoutException or RedisException => true,
+        HttpRequestException or IOException or SocketException or TimeoutException or RedisException or TopologyNotSettledException => true,
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
         Npgsql.NpgsqlException npgsql => npgsql.IsTransient, // a PostgreSQL server starting, stopping or restarting
         // HttpClient's own timeout surfaces as a TaskCanceledException whose inner exception is a TimeoutException.

@@ -106,7 +106,7 @@ public class CatalogDbContext : DbContext
         modelBuilder.Entity<Fence>(fence =>
         {
             fence.HasKey(f => f.Resource);
-            fence.Property(f => f.Resource).HasMaxLength(200);
+            fence.Property(f => f.Resource).HasMaxLength(300); // an order's lock key reaches 245 (FenceTests)
             fence.Property(f => f.Holder).HasMaxLength(200);
         });
     }

@@ -7,10 +7,8 @@ namespace HaSystem.ApiService.Infrastructure;
 
 /// <summary>
 /// Demo data: two tenants, a user and an admin per tenant (each with a password of its own), and <see cref="ProductsPerTenant"/> products each.
-/// EF Core runs it after migrating, and three replicas starting together must seed exactly once. On SQLite, EF Core's
-/// migration lock already keeps them apart; on PostgreSQL it did not (two replicas inserted the tenants at once, and the
-/// second one's start failed on the primary key), so the seed takes a lock of its own there: a transaction-scoped
-/// advisory lock, held until the seed commits, after which the next replica finds the tenants and stops.
+/// EF Core runs it after migrating, and three replicas starting together must seed exactly once: they take turns (EF
+/// Core's migration lock on SQLite, <see cref="MigrationTurn"/> on PostgreSQL), and a replica that finds the tenants stops.
 /// </summary>
 public static class CatalogSeed
 {
@@ -18,20 +16,12 @@ public static class CatalogSeed
 
     public static readonly IReadOnlyList<(string Id, string Name)> Tenants = [("acme", "Acme Corporation"), ("globex", "Globex Inc.")];
 
-    /// <summary>The PostgreSQL advisory lock the seeding replicas take turns on.</summary>
-    public const long SeedLock = 20261126;
-
     public static Task SeedAsync(DbContext context, DemoUserOptions demoUsers, DateTime nowUtc, CancellationToken cancellationToken) =>
         context.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             var db = (CatalogDbContext)context;
             db.ChangeTracker.Clear();
             await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-            if (db.Database.IsNpgsql())
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLock})", ct);
-            }
-
             if (await db.Tenants.AnyAsync(ct))
             {
                 return;

@@ -7,15 +7,23 @@ namespace HaSystem.ApiService.Infrastructure;
 
 /// <summary>
 /// Npgsql's retry on transient failures, bounded by time instead of a count: a unit of work is tried again, at most
-/// <paramref name="maxRetryDelay"/> apart, until <paramref name="deadline"/> has passed since its first try; then EF Core
-/// throws <see cref="RetryLimitExceededException"/>, answered 503 with <c>Retry-After</c>. Npgsql's default (six tries
-/// up to 30 s apart) would hold a request for more than a minute while the server restarts, and see it back late.
+/// <paramref name="maxRetryDelay"/> apart, so that it has ended by <paramref name="deadline"/> after its first try, or
+/// after its request began (<see cref="Within"/>); then EF Core throws <see cref="RetryLimitExceededException"/>,
+/// answered 503 with <c>Retry-After</c>. Npgsql's default (six tries up to 30 s apart) would hold a request for more than a minute while
+/// the server restarts, and see it back late.
 /// </summary>
 /// <remarks>
 /// A retry runs the whole unit again, transaction included: a unit that commits must be safe to run twice (the fence
 /// lets the same holder write again; a lost commit's order is found by its key and token).
 /// </remarks>
-public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependencies dependencies, TimeSpan deadline, TimeSpan maxRetryDelay)
+/// <param name="cancellationAllowance">
+/// How long before the deadline the strategy stops trying and ends the try in flight: the time that may take. A
+/// command's timeout is whole seconds, and Npgsql then sends the server a cancel request on a new connection, which a
+/// server that stopped answering (frozen, cut off) holds for the connection timeout, and waits up to its cancellation
+/// timeout. Without the allowance, orders held by a frozen server were answered after 10 s and more.
+/// </param>
+public sealed class DeadlineRetryingExecutionStrategy(
+    ExecutionStrategyDependencies dependencies, TimeSpan deadline, TimeSpan maxRetryDelay, TimeSpan cancellationAllowance = default)
     : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount: int.MaxValue, maxRetryDelay, errorCodesToAdd: ShutdownErrors)
 {
     /// <summary>
@@ -25,21 +33,21 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
     /// </summary>
     private static readonly string[] ShutdownErrors = ["57P01", "57P02", "57P03"];
 
-    private static readonly AsyncLocal<TimeSpan?> Extended = new();
+    /// <summary>When the calling flow's database work must end (a <see cref="Stopwatch"/> timestamp), if a <see cref="Within"/> said so.</summary>
+    private static readonly AsyncLocal<long?> FlowEnds = new();
 
-    private long _firstTry;
-
-    private TimeSpan _deadline;
+    private long _stopTrying;
 
     /// <summary>
-    /// Gives the units of work started in the calling flow <paramref name="longer"/> instead of the request deadline, until
-    /// the result is disposed: for the start-up's migration and seed, which EF Core runs as one unit and which waits for
-    /// the other replicas' (measured: a few seconds each; the request deadline would fail a replica's start).
+    /// Holds all the units of work started in the calling flow, together, to <paramref name="deadline"/> from now, until the
+    /// result is disposed: a request's, however many units it runs (an order runs up to seven, and with a deadline each
+    /// could wait seven times as long), or the start-up's migration and seed, which wait for the other replicas' and get
+    /// longer. Units outside such a flow (background work) each get the constructor's deadline.
     /// </summary>
-    public static IDisposable ExtendDeadline(TimeSpan longer)
+    public static IDisposable Within(TimeSpan deadline)
     {
-        var previous = Extended.Value;
-        Extended.Value = longer;
+        var previous = FlowEnds.Value;
+        FlowEnds.Value = Stopwatch.GetTimestamp() + Ticks(deadline);
         return new Restore(previous);
     }
 
@@ -47,8 +55,7 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
     /// Runs the unit with the deadline as a cancellation, too: a server that stops answering without closing its sockets
     /// (frozen, cut off) fails no try, so the pauses between tries do not bound it; a try started just before the
     /// deadline, or waiting for a pooled connection, would run on for a connection or command timeout of its own.
-    /// Passing the deadline is answered as running out of tries. It does not end every wait: with a frozen server, some
-    /// orders were still unanswered after 10 s with and without it (README, Known limits).
+    /// Passing the deadline is answered as running out of tries; a unit started after it is not tried at all.
     /// </summary>
     public override async Task<TResult> ExecuteAsync<TState, TResult>(
         TState state,
@@ -56,28 +63,35 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
         Func<DbContext, TState, CancellationToken, Task<ExecutionResult<TResult>>>? verifySucceeded,
         CancellationToken cancellationToken = default)
     {
-        _deadline = Extended.Value ?? deadline;
+        // Set here too, not only on the first try: a unit nested in another's runs without one.
+        _stopTrying = StopTrying();
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _stopTrying);
+        if (left <= TimeSpan.Zero)
+        {
+            throw new RetryLimitExceededException("The request's time for the database had passed before this unit of work.");
+        }
+
         using var withinDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        withinDeadline.CancelAfter(_deadline);
+        withinDeadline.CancelAfter(left);
         try
         {
-            return await base.ExecuteAsync(state, operation, verifySucceeded, withinDeadline.Token).ConfigureAwait(false);
+            return await base.ExecuteAsync(state, WithCommandsEndingInTime(operation), verifySucceeded, withinDeadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (withinDeadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RetryLimitExceededException($"The database did not complete the unit of work within {_deadline.TotalSeconds:0.#} s.", ex);
+            throw new RetryLimitExceededException($"The database did not complete the unit of work within {left.TotalSeconds:0.#} s.", ex);
         }
     }
 
     protected override void OnFirstExecution()
     {
         base.OnFirstExecution();
-        _firstTry = Stopwatch.GetTimestamp();
+        _stopTrying = StopTrying();
     }
 
     protected override TimeSpan? GetNextDelay(Exception lastException)
     {
-        var left = (_deadline > TimeSpan.Zero ? _deadline : deadline) - Stopwatch.GetElapsedTime(_firstTry);
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _stopTrying);
         if (left <= TimeSpan.Zero || base.GetNextDelay(lastException) is not { } delay)
         {
             return null;
@@ -86,8 +100,24 @@ public sealed class DeadlineRetryingExecutionStrategy(ExecutionStrategyDependenc
         return delay < left ? delay : left;
     }
 
-    private sealed class Restore(TimeSpan? previous) : IDisposable
+    // The cancellation alone does not end a command in flight: Npgsql defers it while the answers to messages it sent
+    // ahead of the command are unread (a transaction's BEGIN, a pooled connection's reset), and a frozen server never
+    // sends them. Only the command timeout ends such a command, so each try gets the time left, in whole seconds.
+    private Func<DbContext, TState, CancellationToken, Task<TResult>> WithCommandsEndingInTime<TState, TResult>(
+        Func<DbContext, TState, CancellationToken, Task<TResult>> operation) => (context, state, ct) =>
     {
-        public void Dispose() => Extended.Value = previous;
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _stopTrying);
+        context.Database.SetCommandTimeout(Math.Max(1, (int)Math.Ceiling(left.TotalSeconds)));
+        return operation(context, state, ct);
+    };
+
+    // When this unit's tries must stop so that it has ended, its cancellation included, by its flow's or its own deadline.
+    private long StopTrying() => (FlowEnds.Value ?? Stopwatch.GetTimestamp() + Ticks(deadline)) - Ticks(cancellationAllowance);
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    private sealed class Restore(long? previous) : IDisposable
+    {
+        public void Dispose() => FlowEnds.Value = previous;
     }
 }

@@ -26,13 +26,15 @@ public abstract class SystemFixture(params string[] arguments) : IAsyncLifetime
 
     /// <summary>
     /// For a system that tests break and heal one after another: starts what the last test may have left stopped (had
-    /// it failed half-way), then waits until every replica, node, Sentinel and group is Running and Healthy and every
-    /// replica answers by itself, so that a test never measures the last one's damage.
+    /// it failed half-way), then waits until every replica, node, Sentinel and group is Running and Healthy, every
+    /// Redis group has settled on one primary, and every replica answers by itself, so that a test never measures the
+    /// last one's damage.
     /// </summary>
     public async Task WaitUntilHealedAsync()
     {
         await System.StartStoppedInstancesAsync();
         await System.WaitForAllHealthyAsync(TimeSpan.FromMinutes(2));
+        await System.WaitForSettledTopologyAsync(TimeSpan.FromMinutes(1));
         await System.WaitForEveryReplicaAnsweringAsync(TimeSpan.FromMinutes(1));
     }
 

@@ -15,8 +15,14 @@ namespace HaSystem.Tests.Storage;
 [Collection(PostgresSystem.Name)]
 public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOutputHelper output)
 {
-    /// <summary>The API's <c>Catalog:Database:RetryDeadline</c> (its default).</summary>
+    /// <summary>The API's <c>Catalog:Database:RetryDeadline</c> (its default): a request's work on the database has ended by then.</summary>
     private static readonly TimeSpan RetryDeadline = TimeSpan.FromSeconds(8);
+
+    /// <summary>How much earlier the API stops trying: twice its <c>ConnectTimeout</c> (1 s) and Npgsql's cancellation timeout (0.5 s).</summary>
+    private static readonly TimeSpan CancellationAllowance = TimeSpan.FromSeconds(2.5);
+
+    /// <summary>What a loaded 2-core machine adds to the API's own timing: HTTP, scheduling.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1.5);
 
     private HaSystemApp System => fixture.System;
 
@@ -57,10 +63,10 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         });
 
     // Guards against what a server that stops answering without closing its sockets (frozen, or cut off) must not do
-    // to orders: answer them with anything but a 503 (a 500, a stack trace), or lose or double one. Each failed order's
-    // repeat with its key, once the server is back, places it once. Not asserted: that every order is answered by its
-    // 8 s deadline. Most are (503 at 8 s), but the first orders after the freeze were still unanswered at the client's
-    // 10 s timeout in every run (README, Known limits); those are counted.
+    // to orders: hold them past the deadline (Npgsql cancels a command in flight with a cancel request that the frozen
+    // server holds for the connect timeout: before the API allowed for it, 4 to 22 orders per run were still unanswered
+    // at the client's 10 s), answer them with anything but a 503 (a 500, a stack trace), or lose or double one. Each
+    // failed order's repeat with its key, once the server is back, places it once.
     [Fact(Timeout = 300_000)]
     public async Task Orders_held_by_a_frozen_postgres_fail_cleanly_and_their_repeats_place_them_once()
     {
@@ -69,7 +75,7 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 20, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
 
         var server = System.ProcessIdOf(Server);
-        int[] family = [server, .. ChildProcesses(server)]; // the server and its sessions: all of PostgreSQL stands still
+        int[] family = [server, .. ProcessTree.ChildrenOf(server)]; // the server and its sessions: all of PostgreSQL stands still
         var frozenAt = traffic.Clock.Now;
         foreach (var pid in family)
         {
@@ -97,10 +103,12 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         output.WriteLine(traffic.Describe());
 
         var failed = traffic.Orders.Where(s => !s.Outcome.Succeeded).ToList();
+        var slowest = failed.Select(s => s.Completed - s.Sent).DefaultIfEmpty().Max();
         Measurements.Record(output, "postgres.freeze.orders_answered_503", failed.Count(s => s.Outcome.Label == "503"), "orders");
-        Measurements.Record(output, "postgres.freeze.orders_timed_out_at_10s", failed.Count(s => s.Outcome.Label == "timeout"), "orders");
-        Assert.True(failed.All(s => s.Outcome.Label is "503" or "timeout"),
-            $"Orders failed otherwise than 503 or the client's timeout.\n{traffic.Describe()}\nThe API's warnings:\n{string.Join('\n', ApiWarnings())}");
+        Measurements.Record(output, "postgres.freeze.slowest_failed_order", slowest.TotalSeconds, "s");
+        Assert.True(failed.All(s => s.Outcome.Label == "503"),
+            $"Orders failed otherwise than 503.\n{traffic.Describe()}\nThe API's warnings:\n{string.Join('\n', ApiWarnings())}");
+        Assert.True(slowest < RetryDeadline + Slack, $"A failed order was answered after {slowest.TotalSeconds:0.00} s, past the {RetryDeadline.TotalSeconds} s deadline.\n{traffic.Describe()}");
 
         var repeats = await traffic.RepeatFailedOrdersAsync();
         Assert.All(repeats, r => Assert.True(r.Succeeded, r.Label));
@@ -148,7 +156,7 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         Assert.Equal("application/problem+json", outage.ContentType);
         Assert.False(string.IsNullOrEmpty(outage.RetryAfter), "No Retry-After.");
         Assert.DoesNotContain("   at ", outage.Body, StringComparison.Ordinal); // no stack trace
-        Assert.True(waited.Elapsed >= RetryDeadline - TimeSpan.FromSeconds(1) && waited.Elapsed < RetryDeadline + TimeSpan.FromSeconds(10),
+        Assert.True(waited.Elapsed >= RetryDeadline - CancellationAllowance - TimeSpan.FromSeconds(1) && waited.Elapsed < RetryDeadline + Slack,
             $"Answered after {waited.Elapsed.TotalSeconds:0.00} s, not at the {RetryDeadline.TotalSeconds} s retry deadline.");
 
         var repeat = await PlaceAsync(key);
@@ -199,14 +207,6 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
 
     private int Restarts() =>
         int.TryParse(System.PropertyOf(Server, PostgresSupervisor.RestartsProperty), global::System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0;
-
-    private static int[] ChildProcesses(int pid)
-    {
-        var path = $"/proc/{pid}/task/{pid}/children";
-        return File.Exists(path)
-            ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, global::System.Globalization.CultureInfo.InvariantCulture)).ToArray()
-            : [];
-    }
 
     private async Task StartServerAsync()
     {

@@ -54,7 +54,7 @@ namespace HaSystem.ApiService.Infrastructure.Migrations
             modelBuilder.Entity("HaSystem.ApiService.Infrastructure.Fence", b =>
                 {
                     b.Property<string>("Resource")
-                        .HasMaxLength(200)
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Holder")

@@ -61,8 +61,8 @@ namespace HaSystem.ApiService.Infrastructure.Migrations.Postgres
             modelBuilder.Entity("HaSystem.ApiService.Infrastructure.Fence", b =>
                 {
                     b.Property<string>("Resource")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<string>("Holder")
                         .IsRequired()
