@@ -119,6 +119,33 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         Assert.Equal(3, timeout);
     }
 
+    // Guards against a unit nested in another (a delete batch inside a pruning unit) starting a deadline of its own, and
+    // against an order's wait for its lock (through a Redis failover) using up the database's time.
+    [Fact]
+    public async Task A_nested_unit_keeps_the_outer_stop_time_and_a_flow_may_start_its_deadline_again()
+    {
+        await using var db = Context(TimeSpan.FromSeconds(30));
+        int? nested = null;
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.1), ct); // the outer unit's own work
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(nested = db.Database.GetCommandTimeout()), CancellationToken.None);
+        }, CancellationToken.None);
+        Assert.Equal(29, nested);
+
+        int? afterWait = null;
+        using (DeadlineRetryingExecutionStrategy.Within(TimeSpan.FromSeconds(3.5)))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.1)); // a wait for something else: the lock
+            using (DeadlineRetryingExecutionStrategy.StartAgain())
+            {
+                await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(afterWait = db.Database.GetCommandTimeout()), CancellationToken.None);
+            }
+        }
+
+        Assert.Equal(4, afterWait);
+    }
+
     // Guards against the orders in flight when the server shuts down (fast shutdown ends their sessions with 57P01,
     // which Npgsql does not count as transient) being answered 503 at once.
     [Fact]

@@ -229,9 +229,10 @@ public sealed class HaSystemApp : IAsyncDisposable
                     return false;
                 }
 
+                var primaryPort = await PortOfAsync(primary);
                 foreach (var replica in group.Nodes.Where(n => n != primary))
                 {
-                    if (!await IsLinkedReplicaAsync(replica))
+                    if (!await IsLinkedReplicaAsync(replica, primaryPort))
                     {
                         return false;
                     }
@@ -473,15 +474,19 @@ public sealed class HaSystemApp : IAsyncDisposable
         return ports.GroupBy(p => p).Where(g => g.Count() > sentinels.Length / 2).Select(g => (int?)g.Key).FirstOrDefault();
     }
 
-    /// <summary>Whether <paramref name="node"/> answers now as a replica whose link to its primary is up.</summary>
-    public async Task<bool> IsLinkedReplicaAsync(RedisNodeResource node)
+    /// <summary>
+    /// Whether <paramref name="node"/> answers now as a replica whose link to its primary is up; with
+    /// <paramref name="primaryPort"/>, to the primary on that port (not, say, to a demoted one it still follows).
+    /// </summary>
+    public async Task<bool> IsLinkedReplicaAsync(RedisNodeResource node, int? primaryPort = null)
     {
         try
         {
             // A fresh connection each time: one created before the process listens would wait out its reconnect back-off.
             await using var connection = await ConnectDirectAsync(node);
             var info = (await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("replication")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
-            return info.GetValueOrDefault("role") == "slave" && info.GetValueOrDefault("master_link_status") == "up";
+            return info.GetValueOrDefault("role") == "slave" && info.GetValueOrDefault("master_link_status") == "up"
+                && (primaryPort is null || info.GetValueOrDefault("master_port") == primaryPort.Value.ToString(CultureInfo.InvariantCulture));
         }
         catch (RedisException)
         {

@@ -54,18 +54,23 @@ public static class CatalogDatabaseExtensions
 
         // Replicas migrating at once wait for each other's turn and seed: longer than a request's command timeout and
         // retry deadline allow (EF Core runs the whole migration, seed included, as one unit of the execution strategy).
+        // One unit, turn included: a server restarting half-way ends the turn's session, and the retry takes it again.
         db.Database.SetCommandTimeout(MigrationDeadline);
         using (DeadlineRetryingExecutionStrategy.Within(MigrationDeadline))
         {
-            await using var turn = await MigrationTurn.TakeAsync(db);
-            await db.Database.MigrateAsync();
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                await using var turn = await MigrationTurn.TakeAsync(db, ct);
+                await db.Database.MigrateAsync(ct);
+            }, CancellationToken.None);
         }
     }
 
     /// <summary>
     /// Holds all of a request's work on the catalog database to one <see cref="CatalogDatabaseOptions.RetryDeadline"/>
     /// from the request's start, however many queries and transactions it runs (PostgreSQL; SQLite's writes wait their
-    /// turn within <see cref="CatalogDatabaseOptions.WriteWait"/>).
+    /// turn within <see cref="CatalogDatabaseOptions.WriteWait"/>). A wait for something else may start it again
+    /// (<see cref="DeadlineRetryingExecutionStrategy.StartAgain"/>).
     /// </summary>
     public static IApplicationBuilder UseCatalogDatabaseDeadline(this IApplicationBuilder app)
     {
@@ -104,13 +109,12 @@ public static class CatalogDatabaseExtensions
         {
             var settings = services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value;
             var connection = WithinRetryDeadline(connectionString, settings);
-            var cancellationAllowance = CancellationAllowance(connection);
             LetEveryConnectionCancelAtOnce(connection);
             options
                 .UseNpgsql(connection.ConnectionString, npgsql => npgsql
                     .CommandTimeout(SecondsOf(settings.RetryDeadline))
                     .ExecutionStrategy(dependencies => new DeadlineRetryingExecutionStrategy(
-                        dependencies, settings.RetryDeadline, settings.MaxRetryDelay, cancellationAllowance)))
+                        dependencies, settings.RetryDeadline, settings.MaxRetryDelay, settings.CancellationAllowance)))
                 .WithCatalogSeed(services);
         });
         builder.Services.AddScoped<CatalogDbContext>(services => services.GetRequiredService<PostgresCatalogDbContext>());
@@ -128,9 +132,11 @@ public static class CatalogDatabaseExtensions
     // that wait. Measured with a 12 s freeze: before, 4 to 22 orders per run were answered only past 10 s.
     private static NpgsqlConnectionStringBuilder WithinRetryDeadline(string connectionString, CatalogDatabaseOptions settings)
     {
+        // Zero means no limit to Npgsql: it is held to the settings, too.
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        builder.Timeout = Math.Min(builder.Timeout, SecondsOf(settings.ConnectTimeout));
-        builder.CancellationTimeout = Math.Min(builder.CancellationTimeout, 500);
+        builder.Timeout = builder.Timeout > 0 ? Math.Min(builder.Timeout, settings.ConnectTimeoutSeconds) : settings.ConnectTimeoutSeconds;
+        var cancellationWait = (int)CatalogDatabaseOptions.CancellationWait.TotalMilliseconds;
+        builder.CancellationTimeout = builder.CancellationTimeout > 0 ? Math.Min(builder.CancellationTimeout, cancellationWait) : cancellationWait;
         if (builder.GssEncryptionMode == GssEncryptionMode.Prefer)
         {
             builder.GssEncryptionMode = GssEncryptionMode.Disable;
@@ -138,12 +144,6 @@ public static class CatalogDatabaseExtensions
 
         return builder;
     }
-
-    // How long a command in flight on a server that stopped answering takes to end after the strategy stops trying: up
-    // to a second more of its timeout (whole seconds), Npgsql's cancel request (held to the connect timeout), and its
-    // wait for the answer (the cancellation timeout).
-    private static TimeSpan CancellationAllowance(NpgsqlConnectionStringBuilder connection) =>
-        TimeSpan.FromSeconds(1) + TimeSpan.FromSeconds(connection.Timeout) + TimeSpan.FromMilliseconds(connection.CancellationTimeout);
 
     // Npgsql sends a cancel request synchronously, on the thread that cancels, and a frozen server holds it for the
     // connect timeout. Every command in flight is cancelled at about the same time, each holding a pool thread; the

@@ -33,8 +33,11 @@ public sealed class DeadlineRetryingExecutionStrategy(
     /// </summary>
     private static readonly string[] ShutdownErrors = ["57P01", "57P02", "57P03"];
 
-    /// <summary>When the calling flow's database work must end (a <see cref="Stopwatch"/> timestamp), if a <see cref="Within"/> said so.</summary>
-    private static readonly AsyncLocal<long?> FlowEnds = new();
+    /// <summary>The calling flow's deadline, if a <see cref="Within"/> set one.</summary>
+    private static readonly AsyncLocal<FlowDeadline?> Flow = new();
+
+    /// <summary>The unit running in the calling flow: a unit nested in it keeps its stop time.</summary>
+    private static readonly AsyncLocal<DeadlineRetryingExecutionStrategy?> Running = new();
 
     private long _stopTrying;
 
@@ -46,10 +49,17 @@ public sealed class DeadlineRetryingExecutionStrategy(
     /// </summary>
     public static IDisposable Within(TimeSpan deadline)
     {
-        var previous = FlowEnds.Value;
-        FlowEnds.Value = Stopwatch.GetTimestamp() + Ticks(deadline);
+        var previous = Flow.Value;
+        Flow.Value = new FlowDeadline(Stopwatch.GetTimestamp() + Ticks(deadline), deadline);
         return new Restore(previous);
     }
+
+    /// <summary>
+    /// Starts the calling flow's deadline again, as long as it was, until the result is disposed: for a request that
+    /// waited for something other than the database (an order's lock, which rides through a Redis failover for up to
+    /// its own deadline), so that the wait does not use up the database's time. Without a flow deadline it does nothing.
+    /// </summary>
+    public static IDisposable StartAgain() => Flow.Value is { } flow ? Within(flow.Length) : new Restore(null, restores: false);
 
     /// <summary>
     /// Runs the unit with the deadline as a cancellation, too: a server that stops answering without closing its sockets
@@ -63,8 +73,8 @@ public sealed class DeadlineRetryingExecutionStrategy(
         Func<DbContext, TState, CancellationToken, Task<ExecutionResult<TResult>>>? verifySucceeded,
         CancellationToken cancellationToken = default)
     {
-        // Set here too, not only on the first try: a unit nested in another's runs without one.
-        _stopTrying = StopTrying();
+        // Set here too, not only on the first try: a unit nested in another's runs without one, and keeps its stop time.
+        _stopTrying = Running.Value is { } outer ? outer._stopTrying : StopTrying();
         var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _stopTrying);
         if (left <= TimeSpan.Zero)
         {
@@ -73,6 +83,7 @@ public sealed class DeadlineRetryingExecutionStrategy(
 
         using var withinDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         withinDeadline.CancelAfter(left);
+        Running.Value ??= this;
         try
         {
             return await base.ExecuteAsync(state, WithCommandsEndingInTime(operation), verifySucceeded, withinDeadline.Token).ConfigureAwait(false);
@@ -83,10 +94,14 @@ public sealed class DeadlineRetryingExecutionStrategy(
         }
     }
 
+    // The synchronous path (which the API does not use) only gets the stop time; the asynchronous one is bounded in full.
     protected override void OnFirstExecution()
     {
         base.OnFirstExecution();
-        _stopTrying = StopTrying();
+        if (Running.Value is null)
+        {
+            _stopTrying = StopTrying();
+        }
     }
 
     protected override TimeSpan? GetNextDelay(Exception lastException)
@@ -112,12 +127,21 @@ public sealed class DeadlineRetryingExecutionStrategy(
     };
 
     // When this unit's tries must stop so that it has ended, its cancellation included, by its flow's or its own deadline.
-    private long StopTrying() => (FlowEnds.Value ?? Stopwatch.GetTimestamp() + Ticks(deadline)) - Ticks(cancellationAllowance);
+    private long StopTrying() => (Flow.Value?.Ends ?? Stopwatch.GetTimestamp() + Ticks(deadline)) - Ticks(cancellationAllowance);
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
-    private sealed class Restore(long? previous) : IDisposable
+    /// <param name="Ends">A <see cref="Stopwatch"/> timestamp.</param>
+    private sealed record FlowDeadline(long Ends, TimeSpan Length);
+
+    private sealed class Restore(FlowDeadline? previous, bool restores = true) : IDisposable
     {
-        public void Dispose() => FlowEnds.Value = previous;
+        public void Dispose()
+        {
+            if (restores)
+            {
+                Flow.Value = previous;
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ namespace HaSystem.ApiService.Infrastructure;
 /// its own, held from before EF Core reads the migration history until the seed has committed.
 /// </summary>
 /// <remarks>
+/// Being session state, it needs a direct connection or a pooler in session mode, not one in transaction mode.
 /// EF Core's own migration lock on PostgreSQL lasts one transaction, that is one migration, and the seed runs after it.
 /// Measured with two pending migrations on a fresh database: a replica that waited behind the first migration read the
 /// history once, applied the second, and the replica that had applied the first then applied the second again and
@@ -19,8 +20,11 @@ public static class MigrationTurn
     /// <summary>The advisory lock's key: any number no other code of this database takes.</summary>
     public const long AdvisoryLockKey = 20261126;
 
-    /// <summary>Waits for this replica's turn (PostgreSQL only) within the calling flow's deadline; disposing it ends the turn.</summary>
-    public static async Task<IAsyncDisposable> TakeAsync(CatalogDbContext db, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits for this replica's turn (PostgreSQL only), one try: run it in the same unit of the execution strategy as the
+    /// migration, so that a retry takes the turn again. Disposing it ends the turn.
+    /// </summary>
+    public static async Task<IAsyncDisposable> TakeAsync(CatalogDbContext db, CancellationToken cancellationToken)
     {
         if (!db.Database.IsNpgsql())
         {
@@ -28,25 +32,20 @@ public static class MigrationTurn
         }
 
         // Unpooled: a pooled connection would carry the session's lock back into the pool instead of ending it.
-        var connectionString = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
-        var timeout = db.Database.GetCommandTimeout();
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString);
+        try
         {
-            var connection = new NpgsqlConnection(connectionString);
-            try
-            {
-                await connection.OpenAsync(ct);
-                await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", connection);
-                command.CommandTimeout = timeout ?? command.CommandTimeout;
-                await command.ExecuteNonQueryAsync(ct);
-                return connection;
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }, cancellationToken);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", connection);
+            command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private sealed class NoTurn : IAsyncDisposable

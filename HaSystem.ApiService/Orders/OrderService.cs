@@ -61,6 +61,9 @@ public sealed class OrderService(
             new LockRequest(LockKey(tenant, placedBy, key), settings.LockTimeToLive) { Holder = replica.Id, FenceTimeToLive = settings.FenceRetention },
             resilience.Value.RequestDeadline, cancellationToken);
 
+        // The lock may have waited through a Redis failover: that wait does not use up the database's time.
+        using var databaseTime = DeadlineRetryingExecutionStrategy.StartAgain();
+
         // Whoever held the lock before may have placed it, or started to, meanwhile.
         var order = await FindAsync(tenant, placedBy, key, hash, cancellationToken);
         if (order is { ResponseStatus: not Pending })

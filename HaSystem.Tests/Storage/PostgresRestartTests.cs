@@ -18,7 +18,7 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
     /// <summary>The API's <c>Catalog:Database:RetryDeadline</c> (its default): a request's work on the database has ended by then.</summary>
     private static readonly TimeSpan RetryDeadline = TimeSpan.FromSeconds(8);
 
-    /// <summary>How much earlier the API stops trying: twice its <c>ConnectTimeout</c> (1 s) and Npgsql's cancellation timeout (0.5 s).</summary>
+    /// <summary>How much earlier the API stops trying: its <c>CancellationAllowance</c> with <c>ConnectTimeout</c> 1 s.</summary>
     private static readonly TimeSpan CancellationAllowance = TimeSpan.FromSeconds(2.5);
 
     /// <summary>What a loaded 2-core machine adds to the API's own timing: HTTP, scheduling.</summary>
@@ -103,12 +103,12 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         output.WriteLine(traffic.Describe());
 
         var failed = traffic.Orders.Where(s => !s.Outcome.Succeeded).ToList();
-        var slowest = failed.Select(s => s.Completed - s.Sent).DefaultIfEmpty().Max();
+        var slowest = traffic.Orders.Select(s => s.Completed - s.Sent).DefaultIfEmpty().Max();
         Measurements.Record(output, "postgres.freeze.orders_answered_503", failed.Count(s => s.Outcome.Label == "503"), "orders");
-        Measurements.Record(output, "postgres.freeze.slowest_failed_order", slowest.TotalSeconds, "s");
+        Measurements.Record(output, "postgres.freeze.slowest_order", slowest.TotalSeconds, "s");
         Assert.True(failed.All(s => s.Outcome.Label == "503"),
             $"Orders failed otherwise than 503.\n{traffic.Describe()}\nThe API's warnings:\n{string.Join('\n', ApiWarnings())}");
-        Assert.True(slowest < RetryDeadline + Slack, $"A failed order was answered after {slowest.TotalSeconds:0.00} s, past the {RetryDeadline.TotalSeconds} s deadline.\n{traffic.Describe()}");
+        Assert.True(slowest < RetryDeadline + Slack, $"An order was answered after {slowest.TotalSeconds:0.00} s, past the {RetryDeadline.TotalSeconds} s deadline.\n{traffic.Describe()}");
 
         var repeats = await traffic.RepeatFailedOrdersAsync();
         Assert.All(repeats, r => Assert.True(r.Succeeded, r.Label));
