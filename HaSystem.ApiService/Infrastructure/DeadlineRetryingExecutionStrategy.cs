@@ -9,8 +9,8 @@ namespace HaSystem.ApiService.Infrastructure;
 /// Npgsql's retry on transient failures, bounded by time instead of a count: a unit of work is tried again, at most
 /// <paramref name="maxRetryDelay"/> apart, so that it has ended by <paramref name="deadline"/> after its first try, or
 /// after its request began (<see cref="Within"/>); then EF Core throws <see cref="RetryLimitExceededException"/>,
-/// answered 503 with <c>Retry-After</c>. Npgsql's default (six tries up to 30 s apart) would hold a request for more than a minute while
-/// the server restarts, and see it back late.
+/// answered 503 with <c>Retry-After</c>. Npgsql's default (six tries up to 30 s apart) would hold a request for more
+/// than a minute while the server restarts, and see it back late.
 /// </summary>
 /// <remarks>
 /// A retry runs the whole unit again, transaction included: a unit that commits must be safe to run twice (the fence
