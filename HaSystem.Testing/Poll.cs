@@ -73,8 +73,9 @@ public static class Poll
 
     /// <summary>
     /// How a probe fails while the part it asks is starting, stopped or failing over: no connection, a connection
-    /// reset, an HTTP client's failure or timeout, a Redis error (no primary yet, <c>READONLY</c>, <c>LOADING</c>), a Redis group without one primary, a
-    /// busy SQLite file, a PostgreSQL server that is not up, or the attempt's own time running out (<paramref name="attempt"/>).
+    /// reset, an HTTP client's failure or timeout, a Redis error (no primary yet, <c>READONLY</c>, <c>LOADING</c>), a
+    /// Redis group without one primary, a busy SQLite file, a PostgreSQL server that is not up, or the attempt's own time
+    /// running out (<paramref name="attempt"/>).
     /// </summary>
     public static bool IsNotReadyYet(Exception exception, CancellationToken attempt) => exception switch
     {

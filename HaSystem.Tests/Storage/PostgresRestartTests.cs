@@ -63,10 +63,11 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
         });
 
     // Guards against what a server that stops answering without closing its sockets (frozen, or cut off) must not do
-    // to orders: hold them past the deadline (Npgsql cancels a command in flight with a cancel request that the frozen
-    // server holds for the connect timeout: before the API allowed for it, 4 to 22 orders per run were still unanswered
-    // at the client's 10 s), answer them with anything but a 503 (a 500, a stack trace), or lose or double one. Each
-    // failed order's repeat with its key, once the server is back, places it once.
+    // to orders: hold them past the deadline (Npgsql defers cancelling a command sent after a BEGIN or a connection's
+    // reset, so only its command timeout ends it, and then its cancel request waits for the connect timeout: before the
+    // API allowed for both, 4 to 22 orders per run were still unanswered at the client's 10 s), answer them with
+    // anything but a 503 (a 500, a stack trace), or lose or double one. Each failed order's repeat with its key, once
+    // the server is back, places it once.
     [Fact(Timeout = 300_000)]
     public async Task Orders_held_by_a_frozen_postgres_fail_cleanly_and_their_repeats_place_them_once()
     {
