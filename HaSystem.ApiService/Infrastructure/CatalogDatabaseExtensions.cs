@@ -172,8 +172,10 @@ public static class CatalogDatabaseExtensions
         await connection.OpenAsync(cancellationToken);
         try
         {
+            // Npgsql's default 30 s would hold the check on a frozen server (its cancellation waits like a request's).
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
+            command.CommandTimeout = connection.ConnectionTimeout + 1;
             return await command.ExecuteScalarAsync(cancellationToken) is not null;
         }
         finally
