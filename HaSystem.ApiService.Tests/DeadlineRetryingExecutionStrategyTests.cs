@@ -122,7 +122,7 @@ public sealed class DeadlineRetryingExecutionStrategyTests
     // Guards against a unit nested in another (a delete batch inside a pruning unit) starting a deadline of its own, and
     // against an order's wait for its lock (through a Redis failover) using up the database's time.
     [Fact]
-    public async Task A_nested_unit_keeps_the_outer_stop_time_and_a_flow_may_start_its_deadline_again()
+    public async Task A_nested_unit_keeps_the_outer_stop_time_and_a_flow_gets_back_the_time_it_waited_for_something_else()
     {
         await using var db = Context(TimeSpan.FromSeconds(30));
         int? nested = null;
@@ -136,14 +136,29 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         int? afterWait = null;
         using (DeadlineRetryingExecutionStrategy.Within(TimeSpan.FromSeconds(3.5)))
         {
+            var waited = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(1.1)); // a wait for something else: the lock
-            using (DeadlineRetryingExecutionStrategy.StartAgain())
+            using (DeadlineRetryingExecutionStrategy.ExtendBy(waited.Elapsed))
             {
                 await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(afterWait = db.Database.GetCommandTimeout()), CancellationToken.None);
             }
         }
 
         Assert.Equal(4, afterWait);
+
+        // Only the wait is given back: time the request spent on anything else stays spent (a whole new deadline let an
+        // order that had read for 3 s before its lock run on past the client's 10 s).
+        int? afterWork = null;
+        using (DeadlineRetryingExecutionStrategy.Within(TimeSpan.FromSeconds(3.5)))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.1)); // the request's own work before the lock
+            using (DeadlineRetryingExecutionStrategy.ExtendBy(TimeSpan.Zero))
+            {
+                await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => Task.FromResult(afterWork = db.Database.GetCommandTimeout()), CancellationToken.None);
+            }
+        }
+
+        Assert.Equal(3, afterWork);
     }
 
     // Guards against the orders in flight when the server shuts down (fast shutdown ends their sessions with 57P01,

@@ -33,6 +33,7 @@ var diagnosticsAreAnonymous = builder.DiagnosticsAreAnonymous();
 var app = builder.Build();
 
 await app.MigrateCatalogDatabaseAsync();
+await app.WarmUpOrdersAsync();
 
 app.UseExceptionHandler();
 app.UseCatalogDatabaseDeadline();

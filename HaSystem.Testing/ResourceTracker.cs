@@ -25,6 +25,15 @@ public sealed class ResourceTracker : IAsyncDisposable
     private readonly ResourceLoggerService _loggers;
     private readonly Task _watcher;
 
+    /// <summary>
+    /// Where every log line of every resource is also written, one file per instance, when the environment variable
+    /// <see cref="LogFolderVariable"/> names a folder: the whole story of a run, not only the last lines a failure prints.
+    /// </summary>
+    private readonly string? _logFolder = Environment.GetEnvironmentVariable(LogFolderVariable) is { Length: > 0 } folder ? folder : null;
+
+    /// <summary>The environment variable that names a folder for the resources' whole logs (see <see cref="Describe"/>).</summary>
+    public const string LogFolderVariable = "HASYSTEM_TEST_LOGS";
+
     public ResourceTracker(DistributedApplication app)
     {
         _loggers = app.Services.GetRequiredService<ResourceLoggerService>();
@@ -107,6 +116,14 @@ public sealed class ResourceTracker : IAsyncDisposable
     private async Task WatchLogsAsync(string resourceId, CancellationToken cancellationToken)
     {
         var lines = _logs.GetOrAdd(resourceId, _ => new ConcurrentQueue<string>());
+        StreamWriter? file = null;
+        if (_logFolder is not null)
+        {
+            Directory.CreateDirectory(_logFolder);
+            file = new StreamWriter(Path.Combine(_logFolder, $"{resourceId}.log"), append: true) { AutoFlush = true };
+        }
+
+        await using var logFile = file;
         try
         {
             await foreach (var batch in _loggers.WatchAsync(resourceId).WithCancellation(cancellationToken))
@@ -114,6 +131,11 @@ public sealed class ResourceTracker : IAsyncDisposable
                 foreach (var line in batch)
                 {
                     lines.Enqueue(line.Content);
+                    if (file is not null)
+                    {
+                        await file.WriteLineAsync(line.Content);
+                    }
+
                     while (lines.Count > LogLinesKept && lines.TryDequeue(out _))
                     {
                     }

@@ -27,19 +27,19 @@ public static class CatalogApi
     }
 
     public static async Task<Ok<ProductPage>> ListProducts(
-        [AsParameters] ProductQuery query, ClaimsPrincipal user, CatalogCache cache, CatalogStore store, HttpContext context, CancellationToken cancellationToken)
+        [AsParameters] ProductQuery query, ClaimsPrincipal user, CatalogCache cache, IServiceScopeFactory scopes, HttpContext context, CancellationToken cancellationToken)
     {
         var tenant = CurrentTenant.Of(user);
-        var served = await cache.GetPageAsync(tenant, query, ct => store.ListAsync(tenant, query, ct), cancellationToken);
+        var served = await cache.GetPageAsync(tenant, query, scopes.InScopeOfItsOwn((store, ct) => store.ListAsync(tenant, query, ct)), cancellationToken);
         context.Response.Headers[ServedByHeader] = served.By;
         return TypedResults.Ok(served.Value);
     }
 
     public static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetProduct(
-        long id, ClaimsPrincipal user, CatalogCache cache, CatalogStore store, HttpContext context, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, CatalogCache cache, IServiceScopeFactory scopes, HttpContext context, CancellationToken cancellationToken)
     {
         var tenant = CurrentTenant.Of(user);
-        var served = await cache.GetProductAsync(tenant, id, ct => store.FindAsync(tenant, id, ct), cancellationToken);
+        var served = await cache.GetProductAsync(tenant, id, scopes.InScopeOfItsOwn((store, ct) => store.FindAsync(tenant, id, ct)), cancellationToken);
         context.Response.Headers[ServedByHeader] = served.By;
         return served.Value is { } product ? TypedResults.Ok(product) : NotFound(id);
     }

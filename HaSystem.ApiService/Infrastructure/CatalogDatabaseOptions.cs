@@ -42,6 +42,16 @@ public sealed class CatalogDatabaseOptions : IValidatableObject
     /// <summary><see cref="ConnectTimeout"/> in Npgsql's whole seconds.</summary>
     public int ConnectTimeoutSeconds => Math.Max(1, (int)Math.Ceiling(ConnectTimeout.TotalSeconds));
 
+    /// <summary>
+    /// PostgreSQL: the most connections one replica holds or opens at once: Npgsql's <c>Maximum Pool Size</c> is held
+    /// to it (Npgsql's default is 100). An order holds one connection at a time, for milliseconds. It bounds what a
+    /// replica leaves queued at a server that stands still (frozen, cut off), where each try whose connection hangs
+    /// opens another (see <see cref="ConnectionOpeningGate"/>), and keeps three replicas within the server's 100
+    /// connection slots.
+    /// </summary>
+    [Range(2, 100)]
+    public int MaxPoolSize { get; set; } = 20;
+
     /// <summary>Npgsql's wait for the answer to a cancel request (its <c>Cancellation Timeout</c>).</summary>
     public static readonly TimeSpan CancellationWait = TimeSpan.FromMilliseconds(500);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql.EntityFrameworkCore.PostgreSQL;
 
 namespace HaSystem.ApiService.Infrastructure;
@@ -22,10 +23,19 @@ namespace HaSystem.ApiService.Infrastructure;
 /// server that stopped answering (frozen, cut off) holds for the connection timeout, and waits up to its cancellation
 /// timeout. Without the allowance, orders held by a frozen server were answered after 10 s and more.
 /// </param>
-public sealed class DeadlineRetryingExecutionStrategy(
-    ExecutionStrategyDependencies dependencies, TimeSpan deadline, TimeSpan maxRetryDelay, TimeSpan cancellationAllowance = default)
+/// <param name="logger">
+/// Where each unit of work that was tried more than once, took longer than <see cref="SlowUnit"/> or failed is told, with
+/// its time, its tries and their errors: how long a fault held the requests, and on what.
+/// </param>
+public sealed partial class DeadlineRetryingExecutionStrategy(
+    ExecutionStrategyDependencies dependencies, TimeSpan deadline, TimeSpan maxRetryDelay, TimeSpan cancellationAllowance = default, ILogger? logger = null)
     : NpgsqlRetryingExecutionStrategy(dependencies, maxRetryCount: int.MaxValue, maxRetryDelay, errorCodesToAdd: ShutdownErrors)
 {
+    /// <summary>A unit of work that took longer than this is logged even when it succeeded at its first try.</summary>
+    public static readonly TimeSpan SlowUnit = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     /// <summary>
     /// The server ending sessions as it shuts down or restarts (<c>admin_shutdown</c>, <c>crash_shutdown</c>,
     /// <c>cannot_connect_now</c>), which Npgsql does not count as transient: a fast shutdown answered the orders in flight
@@ -55,11 +65,24 @@ public sealed class DeadlineRetryingExecutionStrategy(
     }
 
     /// <summary>
-    /// Starts the calling flow's deadline again, as long as it was, until the result is disposed: for a request that
-    /// waited for something other than the database (an order's lock, which rides through a Redis failover for up to
-    /// its own deadline), so that the wait does not use up the database's time. Without a flow deadline it does nothing.
+    /// Moves the calling flow's deadline later by <paramref name="waited"/>, until the result is disposed: for a request
+    /// that waited for something other than the database (an order's lock, which rides through a Redis failover for up
+    /// to its own deadline), so that the wait does not use up the database's time. Only the wait is given back: a
+    /// request's database time stays its deadline (the earlier <c>StartAgain</c> gave a whole new one, and an order that
+    /// had spent 3 s reading before its lock could then run 8 s more, past the client's 10 s). Without a flow deadline it
+    /// does nothing.
     /// </summary>
-    public static IDisposable StartAgain() => Flow.Value is { } flow ? Within(flow.Length) : new Restore(null, restores: false);
+    public static IDisposable ExtendBy(TimeSpan waited)
+    {
+        if (Flow.Value is not { } flow)
+        {
+            return new Restore(null, restores: false);
+        }
+
+        var previous = Flow.Value;
+        Flow.Value = flow with { Ends = flow.Ends + Ticks(waited) };
+        return new Restore(previous);
+    }
 
     /// <summary>
     /// Runs the unit with the deadline as a cancellation, too: a server that stops answering without closing its sockets
@@ -83,16 +106,51 @@ public sealed class DeadlineRetryingExecutionStrategy(
 
         using var withinDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         withinDeadline.CancelAfter(left);
+        var outermost = Running.Value is null;
         Running.Value ??= this;
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await base.ExecuteAsync(state, WithCommandsEndingInTime(operation), verifySucceeded, withinDeadline.Token).ConfigureAwait(false);
+            var result = await base.ExecuteAsync(state, WithCommandsEndingInTime(operation), verifySucceeded, withinDeadline.Token).ConfigureAwait(false);
+            if (outermost)
+            {
+                LogIfSlow(started, left);
+            }
+
+            return result;
         }
         catch (OperationCanceledException ex) when (withinDeadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RetryLimitExceededException($"The database did not complete the unit of work within {left.TotalSeconds:0.#} s.", ex);
+            var timedOut = new RetryLimitExceededException($"The database did not complete the unit of work within {left.TotalSeconds:0.#} s.", ex);
+            LogFailed(started, left, timedOut);
+            throw timedOut;
+        }
+        catch (Exception ex) when (outermost && ex is not OperationCanceledException)
+        {
+            LogFailed(started, left, ex);
+            throw;
         }
     }
+
+    private void LogIfSlow(long started, TimeSpan budget)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var tries = ExceptionsEncountered.Count + 1;
+        if (tries > 1 || elapsed > SlowUnit)
+        {
+            LogSucceededLate(_logger, elapsed.TotalMilliseconds, tries, budget.TotalMilliseconds, new TryErrors([.. ExceptionsEncountered]));
+        }
+    }
+
+    private void LogFailed(long started, TimeSpan budget, Exception failure) =>
+        LogGaveUp(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ExceptionsEncountered.Count + 1, budget.TotalMilliseconds,
+            new TryErrors([.. ExceptionsEncountered, failure]));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A unit of work on the catalog database succeeded after {ElapsedMs:0} ms and {Tries} tries (it had {BudgetMs:0} ms); earlier tries: {Errors}.")]
+    private static partial void LogSucceededLate(ILogger logger, double elapsedMs, int tries, double budgetMs, TryErrors errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A unit of work on the catalog database gave up after {ElapsedMs:0} ms and {Tries} tries (it had {BudgetMs:0} ms); tries: {Errors}.")]
+    private static partial void LogGaveUp(ILogger logger, double elapsedMs, int tries, double budgetMs, TryErrors errors);
 
     // The synchronous path (which the API does not use) only gets the stop time; the asynchronous one is bounded in full.
     protected override void OnFirstExecution()
@@ -130,6 +188,14 @@ public sealed class DeadlineRetryingExecutionStrategy(
     private long StopTrying() => (Flow.Value?.Ends ?? Stopwatch.GetTimestamp() + Ticks(deadline)) - Ticks(cancellationAllowance);
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Each try's error in one line, counted: which failure held the unit is the point, not its stack. Formatted only when logged.</summary>
+    private readonly record struct TryErrors(IReadOnlyList<Exception> Errors)
+    {
+        public override string ToString() => Errors.Count == 0
+            ? "none"
+            : string.Join(", ", Errors.GroupBy(e => $"{e.GetType().Name}: {(e.InnerException ?? e).Message}").Select(g => $"{g.Count()}× {g.Key}"));
+    }
 
     /// <param name="Ends">A <see cref="Stopwatch"/> timestamp.</param>
     private sealed record FlowDeadline(long Ends, TimeSpan Length);

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace HaSystem.ApiService.Infrastructure;
+
+/// <summary>
+/// While the database does not take connections, lets one connection of this replica try to open at a time, until
+/// one opens. Without it, a replica whose server stood still (frozen, cut off) opened a connection for every try of
+/// every request, each given up after its connect timeout but left in the server's accept queue; the server, thawed,
+/// forked a backend for each stale one in turn (30–100 a second on 2 busy cores) while the connections opened meanwhile
+/// timed out behind them and were tried again: a queue that never drained. After a 12 s freeze orders failed for over a
+/// minute, PostgreSQL's accept queue full (244) the whole time. With the gate each replica adds about one a second.
+/// </summary>
+/// <remarks>
+/// Once a connection opens (a new one, or one from the pool), every connection opens freely again. A try waits for
+/// its turn within its unit of work's time (its cancellation). A turn is held at most <paramref name="turnLimit"/> (the
+/// connect timeout and a margin): an opening whose end EF Core does not report cannot keep the gate shut.
+/// </remarks>
+/// <param name="turnLimit">The longest one opening may hold the turn: longer than the connect timeout.</param>
+public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInterceptor
+{
+    /// <summary>How often a waiting opening looks whether the turn is free.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly long _turnLimitTicks = (long)(turnLimit.TotalSeconds * Stopwatch.Frequency);
+    private DbConnection? _holder;
+    private long _turnTakenAt; // a Stopwatch timestamp; 0 while nobody holds the turn
+    private volatile bool _failing;
+
+    /// <summary>Whether the last connection that tried to open failed: only one tries at a time until one opens.</summary>
+    public bool Failing => _failing;
+
+    public override async ValueTask<InterceptionResult> ConnectionOpeningAsync(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        while (_failing && !TryTakeTurn(connection))
+        {
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _failing = false;
+        EndTurn(connection);
+        return Task.CompletedTask;
+    }
+
+    public override Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _failing = true;
+        EndTurn(connection);
+        return Task.CompletedTask;
+    }
+
+    private bool TryTakeTurn(DbConnection connection)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var taken = Volatile.Read(ref _turnTakenAt);
+        if ((taken == 0 || now - taken > _turnLimitTicks) && Interlocked.CompareExchange(ref _turnTakenAt, now, taken) == taken)
+        {
+            Volatile.Write(ref _holder, connection);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void EndTurn(DbConnection connection)
+    {
+        if (Interlocked.CompareExchange(ref _holder, null, connection) == connection)
+        {
+            Volatile.Write(ref _turnTakenAt, 0);
+        }
+    }
+}
