@@ -14,6 +14,8 @@ public sealed class ConnectionOpeningGateTests
     private static readonly TimeSpan Waited = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 
+    private static NpgsqlException ServerGone() => new("Exception while reading from stream", new TimeoutException());
+
     // Guards against a healthy replica's connections queueing behind one another.
     [Fact]
     public async Task Connections_open_side_by_side_while_none_has_failed()
@@ -31,7 +33,7 @@ public sealed class ConnectionOpeningGateTests
     public async Task After_a_failure_one_connection_tries_at_a_time_until_one_opens()
     {
         var gate = new ConnectionOpeningGate(TimeSpan.FromSeconds(30));
-        await gate.ConnectionFailedAsync(new NpgsqlConnection(), null!);
+        gate.Failed(new NpgsqlConnection(), ServerGone());
         var first = new NpgsqlConnection();
         await Opening(gate, first).WaitAsync(Bound);
 
@@ -39,7 +41,7 @@ public sealed class ConnectionOpeningGateTests
         var third = Opening(gate, new NpgsqlConnection());
         Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(Waited)));
 
-        await gate.ConnectionFailedAsync(first, null!); // its turn ends: the next one tries, alone
+        gate.Failed(first, ServerGone()); // its turn ends: the next one tries, alone
         var next = await Task.WhenAny(second, third).WaitAsync(Bound);
         var other = next == second ? third : second;
         Assert.NotSame(other, await Task.WhenAny(other, Task.Delay(Waited)));
@@ -55,7 +57,7 @@ public sealed class ConnectionOpeningGateTests
     public async Task A_turn_held_past_its_limit_is_taken_over()
     {
         var gate = new ConnectionOpeningGate(TurnLimit);
-        await gate.ConnectionFailedAsync(new NpgsqlConnection(), null!);
+        gate.Failed(new NpgsqlConnection(), ServerGone());
         await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound); // takes the turn and never reports
 
         var started = global::System.Diagnostics.Stopwatch.StartNew();
@@ -69,11 +71,22 @@ public sealed class ConnectionOpeningGateTests
     public async Task A_wait_for_the_turn_ends_with_its_cancellation()
     {
         var gate = new ConnectionOpeningGate(TimeSpan.FromSeconds(30));
-        await gate.ConnectionFailedAsync(new NpgsqlConnection(), null!);
+        gate.Failed(new NpgsqlConnection(), ServerGone());
         await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound);
         using var cancel = new CancellationTokenSource(Waited);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Opening(gate, new NpgsqlConnection(), cancel.Token).WaitAsync(Bound));
+    }
+
+    // Guards against a burst of orders, which fills a replica's own pool, being served one connection at a time.
+    [Fact]
+    public void Only_a_failure_of_the_server_shuts_the_gate()
+    {
+        Assert.True(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException("Exception while reading from stream", new TimeoutException())));
+        Assert.True(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException("Failed to connect", new global::System.Net.Sockets.SocketException(111))));
+        Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException(
+            "The connection pool has been exhausted, either raise 'Max Pool Size' (currently 20) or 'Timeout' (currently 1 seconds) in your connection string.", new TimeoutException())));
+        Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new OperationCanceledException()));
     }
 
     private static Task<InterceptionResult> Opening(ConnectionOpeningGate gate, NpgsqlConnection connection, CancellationToken cancellationToken = default) =>

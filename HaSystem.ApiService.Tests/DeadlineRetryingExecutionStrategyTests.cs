@@ -161,6 +161,26 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         Assert.Equal(3, afterWork);
     }
 
+    // Guards against a 500 when the deadline's cancellation comes back wrapped: a transaction whose savepoint was being
+    // released when its command was cancelled answers ObjectDisposedException (NpgsqlTransaction) around it.
+    [Fact]
+    public async Task A_cancellation_at_the_deadline_that_comes_back_wrapped_is_answered_as_the_deadline_passing()
+    {
+        await using var db = Context(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAsync<RetryLimitExceededException>(() => db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException cancelled)
+            {
+                throw new ObjectDisposedException("NpgsqlTransaction", cancelled);
+            }
+        }, CancellationToken.None));
+    }
+
     // Guards against the orders in flight when the server shuts down (fast shutdown ends their sessions with 57P01,
     // which Npgsql does not count as transient) being answered 503 at once.
     [Fact]

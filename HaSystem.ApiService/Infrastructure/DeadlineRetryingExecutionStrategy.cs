@@ -119,7 +119,7 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
 
             return result;
         }
-        catch (OperationCanceledException ex) when (withinDeadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (withinDeadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && IsCancellation(ex))
         {
             var timedOut = new RetryLimitExceededException($"The database did not complete the unit of work within {left.TotalSeconds:0.#} s.", ex);
             LogFailed(started, left, timedOut);
@@ -130,6 +130,21 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
             LogFailed(started, left, ex);
             throw;
         }
+    }
+
+    // The deadline's cancellation surfaces as itself, or wrapped: a transaction whose savepoint was being released when
+    // its command was cancelled answers ObjectDisposedException (NpgsqlTransaction) around it, which was a 500.
+    private static bool IsCancellation(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void LogIfSlow(long started, TimeSpan budget)
