@@ -14,11 +14,16 @@ namespace HaSystem.ApiService.Infrastructure;
 /// minute, PostgreSQL's accept queue full (244) the whole time. With the gate each replica adds about one a second.
 /// </summary>
 /// <remarks>
-/// Once a connection opens (a new one, or one from the pool), every connection opens freely again. A try waits for
-/// its turn within its unit of work's time (its cancellation). A turn is held at most <paramref name="turnLimit"/> (the
-/// connect timeout and a margin): an opening whose end EF Core does not report cannot keep the gate shut.
+/// Once a connection opens (a new one, or one from the pool), every connection opens freely again, and so it does when
+/// no failure of the server has been seen for <paramref name="turnLimit"/>: the gate cannot stay shut on a replica
+/// whose openings stopped failing but did not succeed either (cancelled, or waiting for its own full pool). A try
+/// waits for its turn within its unit of work's time (its cancellation). A turn is held at most
+/// <paramref name="turnLimit"/>: an opening whose end EF Core does not report cannot keep the gate shut.
 /// </remarks>
-/// <param name="turnLimit">The longest one opening may hold the turn: longer than the connect timeout.</param>
+/// <param name="turnLimit">
+/// The longest one opening may hold the turn, and how long the gate stays shut after the last failure: longer than the
+/// connect timeout, so that an outage's openings, each failing at the connect timeout, keep it shut.
+/// </param>
 public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInterceptor
 {
     /// <summary>How often a waiting opening looks whether the turn is free.</summary>
@@ -27,15 +32,25 @@ public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInte
     private readonly long _turnLimitTicks = (long)(turnLimit.TotalSeconds * Stopwatch.Frequency);
     private DbConnection? _holder;
     private long _turnTakenAt; // a Stopwatch timestamp; 0 while nobody holds the turn
-    private volatile bool _failing;
+    private long _failedAt; // a Stopwatch timestamp of the last failure of the server; 0 once a connection opened
 
-    /// <summary>Whether the last connection that tried to open failed: only one tries at a time until one opens.</summary>
-    public bool Failing => _failing;
+    /// <summary>
+    /// Whether a connection failed to open, because of the server, within the last turn limit and none opened since:
+    /// only one tries at a time.
+    /// </summary>
+    public bool Failing
+    {
+        get
+        {
+            var failedAt = Volatile.Read(ref _failedAt);
+            return failedAt != 0 && Stopwatch.GetTimestamp() - failedAt < _turnLimitTicks;
+        }
+    }
 
     public override async ValueTask<InterceptionResult> ConnectionOpeningAsync(
         DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        while (_failing && !TryTakeTurn(connection))
+        while (Failing && !TryTakeTurn(connection))
         {
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
@@ -45,7 +60,7 @@ public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInte
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        _failing = false;
+        Volatile.Write(ref _failedAt, 0);
         EndTurn(connection);
         return Task.CompletedTask;
     }
@@ -61,7 +76,7 @@ public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInte
     {
         if (MeansTheServerTakesNoConnections(exception))
         {
-            _failing = true;
+            Volatile.Write(ref _failedAt, Stopwatch.GetTimestamp());
         }
 
         EndTurn(connection);
