@@ -92,12 +92,15 @@ public sealed class ConnectionOpeningGateTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Opening(gate, new NpgsqlConnection(), cancel.Token).WaitAsync(Bound));
     }
 
-    // Guards against a burst of orders, which fills a replica's own pool, being served one connection at a time.
+    // Guards against a burst of orders, which fills a replica's own pool, being served one connection at a time, and
+    // against a server that is down or starting (refused at once, nothing left queued) slowing the recovery from a crash.
     [Fact]
-    public void Only_a_failure_of_the_server_shuts_the_gate()
+    public void Only_a_server_that_stopped_answering_shuts_the_gate()
     {
-        Assert.True(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException("Exception while reading from stream", new TimeoutException())));
-        Assert.True(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException("Failed to connect", new global::System.Net.Sockets.SocketException(111))));
+        Assert.True(ConnectionOpeningGate.MeansTheServerTakesNoConnections(ServerGone()));
+        Assert.True(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException("Timeout during connection attempt", new TimeoutException())));
+        Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException("Failed to connect", new global::System.Net.Sockets.SocketException(111))));
+        Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
         Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException(
             "The connection pool has been exhausted, either raise 'Max Pool Size' (currently 20) or 'Timeout' (currently 1 seconds) in your connection string.", new TimeoutException())));
         Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new OperationCanceledException()));
