@@ -80,6 +80,19 @@ public sealed class ConnectionOpeningGateTests
         await Task.WhenAll(Opening(gate, new NpgsqlConnection()), Opening(gate, new NpgsqlConnection())).WaitAsync(Bound);
     }
 
+    // Guards against a burst of new connections after a restart, some timing out while others open, being served one at
+    // a time: the kill test's orders then ran out of time.
+    [Fact]
+    public async Task A_timeout_while_connections_open_does_not_shut_the_gate()
+    {
+        var gate = new ConnectionOpeningGate(TimeSpan.FromSeconds(30));
+        await gate.ConnectionOpenedAsync(new NpgsqlConnection(), null!);
+
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+
+        Assert.False(gate.Failing);
+    }
+
     // Guards against a try that waits for its turn past its unit of work's time.
     [Fact]
     public async Task A_wait_for_the_turn_ends_with_its_cancellation()

@@ -29,10 +29,18 @@ public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInte
     /// <summary>How often a waiting opening looks whether the turn is free.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// A timeout does not shut the gate while connections opened this recently: the server answers, slowly (a burst of
+    /// new connections after a restart, each forked and authenticated in turn), and gating it slowed the recovery from a
+    /// <c>kill -9</c> (7 orders answered 503 in 1 run of 2). A server that stopped answering opens none.
+    /// </summary>
+    public static readonly TimeSpan RecentOpening = TimeSpan.FromMilliseconds(500);
+
     private readonly long _turnLimitTicks = (long)(turnLimit.TotalSeconds * Stopwatch.Frequency);
     private DbConnection? _holder;
     private long _turnTakenAt; // a Stopwatch timestamp; 0 while nobody holds the turn
     private long _failedAt; // a Stopwatch timestamp of the last failure of the server; 0 once a connection opened
+    private long _openedAt; // a Stopwatch timestamp of the last connection that opened
 
     /// <summary>
     /// Whether a connection failed to open, because of the server, within the last turn limit and none opened since:
@@ -61,6 +69,7 @@ public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInte
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         Volatile.Write(ref _failedAt, 0);
+        Volatile.Write(ref _openedAt, Stopwatch.GetTimestamp());
         EndTurn(connection);
         return Task.CompletedTask;
     }
@@ -74,9 +83,11 @@ public sealed class ConnectionOpeningGate(TimeSpan turnLimit) : DbConnectionInte
     /// <summary>A connection failed to open with <paramref name="exception"/>: its turn ends, and the gate shuts if the server is why.</summary>
     public void Failed(DbConnection connection, Exception? exception)
     {
-        if (MeansTheServerTakesNoConnections(exception))
+        var now = Stopwatch.GetTimestamp();
+        var openedAt = Volatile.Read(ref _openedAt);
+        if (MeansTheServerTakesNoConnections(exception) && (openedAt == 0 || Stopwatch.GetElapsedTime(openedAt, now) > RecentOpening))
         {
-            Volatile.Write(ref _failedAt, Stopwatch.GetTimestamp());
+            Volatile.Write(ref _failedAt, now);
         }
 
         EndTurn(connection);

@@ -125,8 +125,10 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
             LogFailed(started, left, timedOut);
             throw timedOut;
         }
-        catch (Exception ex) when (outermost && ex is not OperationCanceledException)
+        catch (Exception ex) when (outermost && (ex is RetryLimitExceededException || ExceptionsEncountered.Count > 0))
         {
+            // Told only when transient failures were tried: a refused write (a unique index, a stale fence) is the
+            // caller's to handle, not a failure of the database.
             LogFailed(started, left, ex);
             throw;
         }
