@@ -14,6 +14,7 @@
 #   postgres-pause  (the same) SIGSTOP of the PostgreSQL server and its sessions for 5 s, then SIGCONT
 # It prints the failed orders, the longest time without a successful one, and when orders succeeded after each fault.
 # Needs: redis-cli (redis-tools), ss (iproute2). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
+# DRILL_CSV=<file> writes every order (sent at, replica, status, latency) to that file, and the faults' times to <file>.events.
 # Usage: bench/failover-drill.sh kill|pause|failovers|leader|postgres-kill|postgres-pause [rate, default 10] [failovers, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,10 +70,11 @@ esac
 
 dotnet build bench/HaSystem.OrderDrill -c Release -v q -nologo > /dev/null
 events=$(mktemp)
-trap 'rm -f "$events"' EXIT
+trap 'if [ -n "${DRILL_CSV:-}" ]; then cp "$events" "$DRILL_CSV.events"; fi; rm -f "$events"' EXIT
 echo "Run folder $run; ${#api[@]} API replicas; $rate orders/s for $seconds s; fault: $mode"
 dotnet bench/HaSystem.OrderDrill/bin/Release/net10.0/HaSystem.OrderDrill.dll \
-  --api "$(IFS=,; echo "${api[*]}")" --password "$demo_password" --rate "$rate" --seconds "$seconds" --events "$events" &
+  --api "$(IFS=,; echo "${api[*]}")" --password "$demo_password" --rate "$rate" --seconds "$seconds" --events "$events" \
+  ${DRILL_CSV:+--csv "$DRILL_CSV"} &
 load=$!
 sleep 10
 

@@ -106,8 +106,11 @@ public static class CatalogDatabaseExtensions
     private static IHostApplicationBuilder AddPostgresCatalog(this IHostApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddSingleton(services => CatalogWriteLock.Unqueued(services.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(services => new ConnectionOpeningGate(
-            TimeSpan.FromSeconds(services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value.ConnectTimeoutSeconds + 1)));
+        builder.Services.AddSingleton(services =>
+        {
+            var settings = services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value;
+            return new ConnectionOpeningGate(settings.OpeningsWhileFailing, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds + 1));
+        });
         builder.Services.AddDbContextPool<PostgresCatalogDbContext>((services, options) =>
         {
             var settings = services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value;

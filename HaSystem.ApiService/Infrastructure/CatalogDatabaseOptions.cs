@@ -52,6 +52,15 @@ public sealed class CatalogDatabaseOptions : IValidatableObject
     [Range(2, 100)]
     public int MaxPoolSize { get; set; } = 20;
 
+    /// <summary>
+    /// PostgreSQL: how many connections of one replica open at a time while the server fails to take them (timed out,
+    /// refused, starting), until it has taken them for a connect timeout + 1 s (see <see cref="ConnectionOpeningGate"/>).
+    /// Few: after a <c>kill -9</c> the waiting requests' connections, all opened at once, took over the connect timeout
+    /// on 2 cores; in turns they open in milliseconds each.
+    /// </summary>
+    [Range(1, 100)]
+    public int OpeningsWhileFailing { get; set; } = 2;
+
     /// <summary>Npgsql's wait for the answer to a cancel request (its <c>Cancellation Timeout</c>).</summary>
     public static readonly TimeSpan CancellationWait = TimeSpan.FromMilliseconds(500);
 
