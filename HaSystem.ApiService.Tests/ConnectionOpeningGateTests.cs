@@ -6,7 +6,8 @@ namespace HaSystem.ApiService.Tests;
 
 /// <summary>
 /// The gate on opening connections to the catalog database: free while the server takes connections, a few at a time
-/// once it failed to, free again once it has not failed for the turn limit. Its events are called as EF Core calls
+/// once it failed to (half as many after each failure, one more after each success), free again once it has not failed
+/// for the turn limit. Its events are called as EF Core calls
 /// them; no server is needed.
 /// </summary>
 public sealed class ConnectionOpeningGateTests
@@ -22,7 +23,7 @@ public sealed class ConnectionOpeningGateTests
     [Fact]
     public async Task Connections_open_side_by_side_while_none_has_failed()
     {
-        using var gate = new ConnectionOpeningGate(AtOnce, TurnLimit);
+        var gate = new ConnectionOpeningGate(AtOnce, TurnLimit);
 
         await Task.WhenAll(Enumerable.Range(0, AtOnce + 2).Select(_ => Opening(gate, new NpgsqlConnection()))).WaitAsync(Bound);
 
@@ -35,7 +36,7 @@ public sealed class ConnectionOpeningGateTests
     [Fact]
     public async Task After_a_failure_only_a_few_connections_open_at_a_time_and_a_turn_passes_on_as_one_ends()
     {
-        using var gate = new ConnectionOpeningGate(AtOnce, TimeSpan.FromSeconds(30));
+        var gate = new ConnectionOpeningGate(AtOnce, TimeSpan.FromSeconds(30));
         gate.Failed(new NpgsqlConnection(), ServerGone());
         var first = new NpgsqlConnection();
         await Task.WhenAll(Opening(gate, first), Opening(gate, new NpgsqlConnection())).WaitAsync(Bound);
@@ -48,11 +49,53 @@ public sealed class ConnectionOpeningGateTests
         Assert.True(gate.Failing, "A connection that opened while the server failed others opened the gate.");
     }
 
+    // Guards against a thawed replica's pooled connections held behind new ones stuck in the server's accept queue (a
+    // fixed limit of two: the first order came 3.9 s after a 12 s freeze's thaw), and against the storms coming back as
+    // the server fails again.
+    [Fact]
+    public async Task The_limit_halves_with_each_failure_and_grows_with_each_connection_that_opens()
+    {
+        var gate = new ConnectionOpeningGate(4, TimeSpan.FromSeconds(30));
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+        Assert.Equal(4, gate.Limit);
+
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+        Assert.Equal(1, gate.Limit);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var connection = new NpgsqlConnection();
+            await Opening(gate, connection).WaitAsync(Bound);
+            await gate.ConnectionOpenedAsync(connection, null!);
+        }
+
+        Assert.Equal(6, gate.Limit);
+        Assert.True(gate.Failing);
+    }
+
+    // Guards against a thawed replica's pooled connections waiting behind new ones stuck in the server's accept queue:
+    // an opening the pool serves adds nothing to that queue.
+    [Fact]
+    public async Task An_opening_the_pool_serves_needs_no_turn()
+    {
+        var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(30));
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+        await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound); // holds the only turn, stuck in the queue
+
+        await gate.ConnectionClosingAsync(new PooledConnection(), null!, default); // one goes back to the pool healthy
+        await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound); // takes it, without a turn
+
+        var next = Opening(gate, new NpgsqlConnection()); // none left in the pool: waits for the turn
+        Assert.NotSame(next, await Task.WhenAny(next, Task.Delay(Waited)));
+    }
+
     // Guards against a gate shut for good by openings whose end EF Core never reported.
     [Fact]
     public async Task A_turn_held_past_its_limit_is_taken_over()
     {
-        using var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(1));
+        var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(1));
         gate.Failed(new NpgsqlConnection(), ServerGone());
         await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound); // takes the turn and never reports
 
@@ -74,7 +117,7 @@ public sealed class ConnectionOpeningGateTests
     [Fact]
     public async Task The_gate_opens_when_no_failure_has_been_seen_for_the_turn_limit()
     {
-        using var gate = new ConnectionOpeningGate(1, TurnLimit);
+        var gate = new ConnectionOpeningGate(1, TurnLimit);
         gate.Failed(new NpgsqlConnection(), ServerGone());
         await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound); // holds the only turn
         Assert.True(gate.Failing);
@@ -88,7 +131,7 @@ public sealed class ConnectionOpeningGateTests
     [Fact]
     public async Task A_wait_for_a_turn_ends_with_its_cancellation()
     {
-        using var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(30));
+        var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(30));
         gate.Failed(new NpgsqlConnection(), ServerGone());
         await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound);
         using var cancel = new CancellationTokenSource(Waited);
@@ -109,6 +152,33 @@ public sealed class ConnectionOpeningGateTests
         Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new NpgsqlException(
             "The connection pool has been exhausted, either raise 'Max Pool Size' (currently 20) or 'Timeout' (currently 1 seconds) in your connection string.", new TimeoutException())));
         Assert.False(ConnectionOpeningGate.MeansTheServerTakesNoConnections(new OperationCanceledException()));
+    }
+
+    /// <summary>An open connection as EF Core closes it: no server is needed to see it go back to the pool.</summary>
+    private sealed class PooledConnection : System.Data.Common.DbConnection
+    {
+        [System.Diagnostics.CodeAnalysis.AllowNull]
+        public override string ConnectionString { get; set; } = "";
+
+        public override string Database => "catalog";
+
+        public override string DataSource => "127.0.0.1";
+
+        public override string ServerVersion => "15";
+
+        public override System.Data.ConnectionState State => System.Data.ConnectionState.Open;
+
+        public override void ChangeDatabase(string databaseName) => throw new NotSupportedException();
+
+        public override void Close()
+        {
+        }
+
+        public override void Open() => throw new NotSupportedException();
+
+        protected override System.Data.Common.DbTransaction BeginDbTransaction(System.Data.IsolationLevel isolationLevel) => throw new NotSupportedException();
+
+        protected override System.Data.Common.DbCommand CreateDbCommand() => throw new NotSupportedException();
     }
 
     private static Task<InterceptionResult> Opening(ConnectionOpeningGate gate, NpgsqlConnection connection, CancellationToken cancellationToken = default) =>

@@ -53,10 +53,10 @@ public sealed class CatalogDatabaseOptions : IValidatableObject
     public int MaxPoolSize { get; set; } = 20;
 
     /// <summary>
-    /// PostgreSQL: how many connections of one replica open at a time while the server fails to take them (timed out,
-    /// refused, starting), until it has taken them for a connect timeout + 1 s (see <see cref="ConnectionOpeningGate"/>).
-    /// Few: after a <c>kill -9</c> the waiting requests' connections, all opened at once, took over the connect timeout
-    /// on 2 cores; in turns they open in milliseconds each.
+    /// PostgreSQL: how many connections of one replica open at once when the server first fails to take them (timed
+    /// out, refused, starting); half as many after each further failure, one more after each that opens, until none has
+    /// failed for a connect timeout + 1 s (see <see cref="ConnectionOpeningGate"/>). Few: after a <c>kill -9</c> the
+    /// waiting requests' connections, all opened at once, took over the connect timeout on 2 cores.
     /// </summary>
     [Range(1, 100)]
     public int OpeningsWhileFailing { get; set; } = 2;

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Net.Sockets;
@@ -8,9 +8,11 @@ using Npgsql;
 namespace HaSystem.ApiService.Infrastructure;
 
 /// <summary>
-/// While the database fails to take connections (they time out, are refused, or are told the server is starting), lets
-/// only a few connections of this replica open at a time, until no such failure has been seen for the turn limit.
-/// Without it every try of every waiting request opened a connection of its own, and two faults fed on themselves:
+/// While the database fails to take connections (they time out, are refused, or are told the server is starting),
+/// limits how many connections of this replica open at once: the limit halves with each failure (down to one) and grows
+/// by one with each connection that opens, until no failure has been seen for the turn limit and every connection
+/// opens freely again. Without it every try of every waiting request opened a connection of its own, and two faults
+/// fed on themselves:
 /// <list type="bullet">
 /// <item>A server that stood still (frozen, cut off): each connection, given up at its connect timeout, stayed in the
 /// server's accept queue; the thawed server forked a backend for each stale one in turn (30–100 a second on 2 busy
@@ -23,26 +25,37 @@ namespace HaSystem.ApiService.Infrastructure;
 /// </list>
 /// </summary>
 /// <remarks>
-/// A try waits for its turn within its unit of work's time (its cancellation); a turn passes to the next waiting
-/// opening as soon as one ends. Openings served from the pool pass through too, in microseconds. A turn is held at most
-/// <paramref name="turnLimit"/>: an opening whose end EF Core does not report cannot keep a turn.
+/// An opening that the pool likely serves (a connection went back to it healthy since the server last failed, and no
+/// opening took it since) needs no turn: it adds nothing to the server's queue. With a fixed limit of two and every
+/// opening waiting its turn, a thawed replica's pooled connections waited behind new ones stuck in the accept queue,
+/// and the first order after a 12 s freeze came 3.5–3.9 s after the thaw (2 runs of 3); with a limit that grew with
+/// each success but no such pass, 3.4–3.5 s. A try waits for its turn within its unit of work's time (its
+/// cancellation); a turn passes on as soon as one ends. A turn is held at most <paramref name="turnLimit"/>: an opening
+/// whose end EF Core does not report cannot keep it.
 /// </remarks>
-/// <param name="openingsAtOnce">How many connections of this replica may open at a time while the server fails to take them.</param>
+/// <param name="openingsAtOnce">How many connections of this replica may open at once when the server first fails to take one.</param>
 /// <param name="turnLimit">
 /// The longest one opening may hold a turn, and how long after the last failure the gate stays shut: longer than the
 /// connect timeout, so that an outage's openings, each failing at the connect timeout, keep it shut.
 /// </param>
-public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit) : DbConnectionInterceptor, IDisposable
+public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit) : DbConnectionInterceptor
 {
-    /// <summary>How often an opening waiting for a turn looks for turns held past their limit.</summary>
+    /// <summary>How often an opening waiting for a turn looks whether the gate opened or a turn was held past its limit.</summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Beyond any pool: the limit stops growing here.</summary>
+    private const int MostAtOnce = 1000;
+
     private readonly long _turnLimitTicks = (long)(turnLimit.TotalSeconds * Stopwatch.Frequency);
-    private readonly SemaphoreSlim _turns = new(openingsAtOnce, openingsAtOnce);
-    private readonly ConcurrentDictionary<DbConnection, long> _holders = new(); // a turn's holder, and when it took it
+    private readonly Lock _sync = new();
+    private readonly Dictionary<DbConnection, long> _holders = []; // a turn's holder, and when it took it
+    private readonly LinkedList<Waiter> _waiting = [];
+    private readonly int _openingsAtOnce = openingsAtOnce;
+    private int _limit = openingsAtOnce;
+    private int _idle; // connections this replica returned to the pool healthy, less those taken since the server last failed
     private long _failedAt; // a Stopwatch timestamp of the last failure of the server to take a connection
 
-    /// <summary>Whether a connection failed to open, because of the server, within the last turn limit: few open at a time.</summary>
+    /// <summary>Whether a connection failed to open, because of the server, within the last turn limit: openings are limited.</summary>
     public bool Failing
     {
         get
@@ -52,27 +65,115 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
         }
     }
 
+    /// <summary>How many connections of this replica may open at once while <see cref="Failing"/>.</summary>
+    public int Limit
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _limit;
+            }
+        }
+    }
+
     public override async ValueTask<InterceptionResult> ConnectionOpeningAsync(
         DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        while (Failing)
+        if (!Failing)
         {
-            if (await _turns.WaitAsync(SweepInterval, cancellationToken).ConfigureAwait(false))
+            TakeIdle();
+            return result;
+        }
+
+        Waiter waiter;
+        LinkedListNode<Waiter> place;
+        lock (_sync)
+        {
+            if (TakeIdle())
             {
-                _holders[connection] = Stopwatch.GetTimestamp();
-                break;
+                return result; // served from the pool: it adds nothing to the server's queue
             }
 
             EndTurnsHeldPastTheirLimit();
+            if (_holders.Count < _limit)
+            {
+                _holders[connection] = Stopwatch.GetTimestamp();
+                return result;
+            }
+
+            waiter = new Waiter(connection);
+            place = _waiting.AddLast(waiter);
         }
 
-        return result;
+        while (true)
+        {
+            try
+            {
+                await waiter.Turn.Task.WaitAsync(SweepInterval, cancellationToken).ConfigureAwait(false);
+                return result; // its turn was given to it (HandOutTurns)
+            }
+            catch (TimeoutException)
+            {
+                lock (_sync)
+                {
+                    if (waiter.Turn.Task.IsCompleted)
+                    {
+                        return result;
+                    }
+
+                    if (!Failing)
+                    {
+                        _waiting.Remove(place);
+                        return result;
+                    }
+
+                    EndTurnsHeldPastTheirLimit();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_sync)
+                {
+                    if (waiter.Turn.Task.IsCompleted)
+                    {
+                        EndTurnLocked(connection); // given a turn as it gave up: the turn goes to the next one
+                    }
+                    else
+                    {
+                        _waiting.Remove(place);
+                    }
+                }
+
+                throw;
+            }
+        }
     }
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        EndTurn(connection);
+        lock (_sync)
+        {
+            if (Failing && _limit < MostAtOnce)
+            {
+                _limit++;
+            }
+
+            EndTurnLocked(connection);
+        }
+
         return Task.CompletedTask;
+    }
+
+    public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        // A connection closed open goes back to the pool; a broken one (its server gone) does not.
+        if (connection.State == ConnectionState.Open)
+        {
+            Interlocked.Increment(ref _idle);
+        }
+
+        return ValueTask.FromResult(result);
     }
 
     public override Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
@@ -81,15 +182,30 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
         return Task.CompletedTask;
     }
 
-    /// <summary>A connection failed to open with <paramref name="exception"/>: its turn ends, and the gate shuts if the server is why.</summary>
+    /// <summary>A connection failed to open with <paramref name="exception"/>: its turn ends, and the limit halves if the server is why.</summary>
     public void Failed(DbConnection connection, Exception? exception)
     {
-        if (MeansTheServerTakesNoConnections(exception))
+        lock (_sync)
         {
-            Volatile.Write(ref _failedAt, Stopwatch.GetTimestamp());
-        }
+            if (MeansTheServerTakesNoConnections(exception))
+            {
+                if (Failing)
+                {
+                    _limit = Math.Max(1, _limit / 2);
+                }
+                else
+                {
+                    // The first failure: what was pooled before may be gone (a crash, or Npgsql clearing the pool); only
+                    // what is returned from now on counts.
+                    _limit = _openingsAtOnce;
+                    Volatile.Write(ref _idle, 0);
+                }
 
-        EndTurn(connection);
+                Volatile.Write(ref _failedAt, Stopwatch.GetTimestamp());
+            }
+
+            EndTurnLocked(connection);
+        }
     }
 
     /// <summary>
@@ -118,25 +234,63 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
         return false;
     }
 
-    public void Dispose() => _turns.Dispose();
-
-    private void EndTurn(DbConnection connection)
+    // Whether this opening is likely served from the pool: a connection was returned to it healthy and not taken since.
+    private bool TakeIdle()
     {
-        if (_holders.TryRemove(connection, out _))
+        var idle = Volatile.Read(ref _idle);
+        while (idle > 0)
         {
-            _turns.Release();
+            var seen = Interlocked.CompareExchange(ref _idle, idle - 1, idle);
+            if (seen == idle)
+            {
+                return true;
+            }
+
+            idle = seen;
+        }
+
+        return false;
+    }
+
+    private void EndTurnLocked(DbConnection connection)
+    {
+        if (_holders.Remove(connection))
+        {
+            HandOutTurns();
         }
     }
 
     private void EndTurnsHeldPastTheirLimit()
     {
         var now = Stopwatch.GetTimestamp();
-        foreach (var holder in _holders)
+        foreach (var holder in _holders.Where(h => now - h.Value > _turnLimitTicks).Select(h => h.Key).ToList())
         {
-            if (now - holder.Value > _turnLimitTicks && _holders.TryRemove(holder))
-            {
-                _turns.Release();
-            }
+            _holders.Remove(holder);
         }
+
+        HandOutTurns();
+    }
+
+    // Under _sync: the longest-waiting openings take the turns free under the limit (all of them once the gate is open).
+    private void HandOutTurns()
+    {
+        var failing = Failing;
+        while (_waiting.First is { } first && (!failing || _holders.Count < _limit))
+        {
+            _waiting.RemoveFirst();
+            if (failing)
+            {
+                _holders[first.Value.Connection] = Stopwatch.GetTimestamp();
+            }
+
+            first.Value.Turn.TrySetResult();
+        }
+    }
+
+    private sealed class Waiter(DbConnection connection)
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public TaskCompletionSource Turn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
