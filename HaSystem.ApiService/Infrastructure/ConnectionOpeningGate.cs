@@ -9,29 +9,28 @@ namespace HaSystem.ApiService.Infrastructure;
 
 /// <summary>
 /// While the database fails to take connections (they time out, are refused, or are told the server is starting),
-/// limits how many connections of this replica open at once: the limit halves with each failure (down to one) and grows
-/// by one with each connection that opens, until no failure has been seen for the turn limit and every connection
-/// opens freely again. Without it every try of every waiting request opened a connection of its own, and two faults
-/// fed on themselves:
+/// limits how many connections of this replica open at once, so that the waiting requests' tries cannot feed the fault:
 /// <list type="bullet">
 /// <item>A server that stood still (frozen, cut off): each connection, given up at its connect timeout, stayed in the
 /// server's accept queue; the thawed server forked a backend for each stale one in turn (30–100 a second on 2 busy
 /// cores) while the connections opened meanwhile timed out behind them and were tried again. After a 12 s freeze orders
-/// failed for over a minute, the accept queue full (244) the whole time.</item>
+/// failed for over a minute, the accept queue full (244) the whole time. The limit halves with each timeout (down to
+/// one), and the first connection that opens opens the gate: the queue is behind it.</item>
 /// <item>A server killed and started again: the tries of every waiting request, refused while it recovered, all
 /// connected at once when it took connections; 60 backends starting side by side on 2 cores took over the 1 s connect
 /// timeout, were given up and opened again. Every order sent in the 4.7 s after a <c>kill -9</c> failed (41 of 300),
-/// although the server took connections 1.7 s after it.</item>
+/// although the server took connections 1.7 s after it. Once the server has refused a connection the limit grows by
+/// one with each connection that opens and halves with each failure, until none has failed for the turn limit.</item>
 /// </list>
 /// </summary>
 /// <remarks>
-/// An opening that the pool likely serves (a connection went back to it healthy since the server last failed, and no
-/// opening took it since) needs no turn: it adds nothing to the server's queue. With a fixed limit of two and every
-/// opening waiting its turn, a thawed replica's pooled connections waited behind new ones stuck in the accept queue,
-/// and the first order after a 12 s freeze came 3.5–3.9 s after the thaw (2 runs of 3); with a limit that grew with
-/// each success but no such pass, 3.4–3.5 s. A try waits for its turn within its unit of work's time (its
-/// cancellation); a turn passes on as soon as one ends. A turn is held at most <paramref name="turnLimit"/>: an opening
-/// whose end EF Core does not report cannot keep it.
+/// An opening that the pool likely serves (a connection went back to it healthy since the server first failed, and no
+/// opening took it since) needs no turn: it adds nothing to the server's queue. A timeout while connections opened
+/// within <see cref="RecentOpening"/> does not shut the gate: the server answers, slowly. A try waits for its turn
+/// within its unit of work's time (its cancellation); a turn passes on as soon as one ends, and is held at most
+/// <paramref name="turnLimit"/>: an opening whose end EF Core does not report cannot keep it. A limit that stayed (or
+/// grew one by one) after a frozen server's first connection opened held the thawed replica's orders: the first came
+/// 3.1–3.9 s after a 12 s freeze's thaw, against 1.3–2.5 s once that connection opens the gate.
 /// </remarks>
 /// <param name="openingsAtOnce">How many connections of this replica may open at once when the server first fails to take one.</param>
 /// <param name="turnLimit">
@@ -42,6 +41,9 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
 {
     /// <summary>How often an opening waiting for a turn looks whether the gate opened or a turn was held past its limit.</summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A timeout does not count as a failure of the server while connections opened this recently.</summary>
+    public static readonly TimeSpan RecentOpening = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Beyond any pool: the limit stops growing here.</summary>
     private const int MostAtOnce = 1000;
@@ -54,6 +56,8 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
     private int _limit = openingsAtOnce;
     private int _idle; // connections this replica returned to the pool healthy, less those taken since the server last failed
     private long _failedAt; // a Stopwatch timestamp of the last failure of the server to take a connection
+    private long _openedAt; // a Stopwatch timestamp of the last connection that opened
+    private bool _refused; // whether the server refused a connection, or said it was starting, since it first failed
 
     /// <summary>Whether a connection failed to open, because of the server, within the last turn limit: openings are limited.</summary>
     public bool Failing
@@ -154,9 +158,14 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
     {
         lock (_sync)
         {
-            if (Failing && _limit < MostAtOnce)
+            Volatile.Write(ref _openedAt, Stopwatch.GetTimestamp());
+            if (Failing && !_refused)
             {
-                _limit++;
+                Volatile.Write(ref _failedAt, 0); // a server that stood still answers again: its queue is behind this one
+            }
+            else if (Failing && _limit < MostAtOnce)
+            {
+                _limit++; // a server starting again takes the waiting connections as fast as they open, no faster
             }
 
             EndTurnLocked(connection);
@@ -187,7 +196,8 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
     {
         lock (_sync)
         {
-            if (MeansTheServerTakesNoConnections(exception))
+            var refused = MeansTheServerRefusedIt(exception);
+            if (MeansTheServerTakesNoConnections(exception) && (refused || (Failing && _refused) || !OpenedRecently()))
             {
                 if (Failing)
                 {
@@ -198,8 +208,11 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
                     // The first failure: what was pooled before may be gone (a crash, or Npgsql clearing the pool); only
                     // what is returned from now on counts.
                     _limit = _openingsAtOnce;
+                    _refused = false;
                     Volatile.Write(ref _idle, 0);
                 }
+
+                _refused |= refused;
 
                 Volatile.Write(ref _failedAt, Stopwatch.GetTimestamp());
             }
@@ -232,6 +245,29 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
         }
 
         return false;
+    }
+
+    /// <summary>Whether the server refused the connection or answered that it is starting or stopping: it is (re)starting.</summary>
+    private static bool MeansTheServerRefusedIt(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException
+                || e is PostgresException { SqlState: PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.TooManyConnections })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A timeout while connections open is a server slow to answer a burst of them, not one that stopped: gating a burst of
+    // new connections after a restart on such a timeout slowed the recovery from a kill -9 (7 orders 503 in 1 run of 2).
+    private bool OpenedRecently()
+    {
+        var openedAt = Volatile.Read(ref _openedAt);
+        return openedAt != 0 && Stopwatch.GetElapsedTime(openedAt) < RecentOpening;
     }
 
     // Whether this opening is likely served from the pool: a connection was returned to it healthy and not taken since.
