@@ -107,7 +107,7 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
             }
 
             waiter = new Waiter(connection);
-            place = _waiting.AddLast(waiter);
+            place = _waiting.AddFirst(waiter);
         }
 
         while (true)
@@ -307,7 +307,9 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
         HandOutTurns();
     }
 
-    // Under _sync: the longest-waiting openings take the turns free under the limit (all of them once the gate is open).
+    // Under _sync: the newest waiting openings take the turns free under the limit (all of them once the gate is open).
+    // Newest first: their units of work have the most time left. First come, first served gave the turns to tries about
+    // to run out of time, and the first order after a 12 s freeze came 3.4-4.1 s after the thaw.
     private void HandOutTurns()
     {
         var failing = Failing;
