@@ -176,13 +176,14 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
 
     public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        // A connection closed open goes back to the pool; a broken one (its server gone) does not.
-        if (connection.State == ConnectionState.Open)
-        {
-            Interlocked.Increment(ref _idle);
-        }
-
+        Closing(connection);
         return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Closing(connection);
+        return result;
     }
 
     public override Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
@@ -268,6 +269,15 @@ public sealed class ConnectionOpeningGate(int openingsAtOnce, TimeSpan turnLimit
     {
         var openedAt = Volatile.Read(ref _openedAt);
         return openedAt != 0 && Stopwatch.GetElapsedTime(openedAt) < RecentOpening;
+    }
+
+    // A connection closed open goes back to the pool; a broken one (its server gone) does not.
+    private void Closing(DbConnection connection)
+    {
+        if (connection.State == ConnectionState.Open)
+        {
+            Interlocked.Increment(ref _idle);
+        }
     }
 
     // Whether this opening is likely served from the pool: a connection was returned to it healthy and not taken since.
