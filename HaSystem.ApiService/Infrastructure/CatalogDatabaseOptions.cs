@@ -54,9 +54,10 @@ public sealed class CatalogDatabaseOptions : IValidatableObject
 
     /// <summary>
     /// PostgreSQL: how many connections of one replica open at once when the server first fails to take them (timed
-    /// out, refused, starting); half as many after each further failure, one more after each that opens, until none has
-    /// failed for a connect timeout + 1 s (see <see cref="ConnectionOpeningGate"/>). Few: after a <c>kill -9</c> the
-    /// waiting requests' connections, all opened at once, took over the connect timeout on 2 cores.
+    /// out, refused, starting); half as many after each further failure. After a server that stood still the first that
+    /// opens opens them all; after a restart one more may open with each that opens, until none has failed for a connect
+    /// timeout + 1 s (see <see cref="ConnectionOpeningGate"/>). Few: after a <c>kill -9</c> the waiting requests'
+    /// connections, all opened at once, took over the connect timeout on 2 cores.
     /// </summary>
     [Range(1, 100)]
     public int OpeningsWhileFailing { get; set; } = 2;
