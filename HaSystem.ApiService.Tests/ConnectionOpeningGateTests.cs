@@ -60,8 +60,7 @@ public sealed class ConnectionOpeningGateTests
         gate.Failed(new NpgsqlConnection(), Refused());
         var holder = new NpgsqlConnection();
         await Opening(gate, holder).WaitAsync(Bound);
-        var older = Opening(gate, new NpgsqlConnection());
-        await Task.Delay(20);
+        var older = Opening(gate, new NpgsqlConnection()); // each takes its place in line before it first awaits
         var newer = Opening(gate, new NpgsqlConnection());
 
         gate.Failed(holder, Refused());
