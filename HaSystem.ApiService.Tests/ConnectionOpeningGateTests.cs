@@ -69,6 +69,33 @@ public sealed class ConnectionOpeningGateTests
         Assert.NotSame(older, await Task.WhenAny(older, Task.Delay(Waited)));
     }
 
+    // Guards against the orders sent at a kill -9 starving behind newer ones while the restarted server took connections
+    // slowly (one core busy: newest first, they waited until their time ran out), and against turns going to tries about
+    // to run out of time (first come, first served: the first order after a 12 s freeze came 3.4-4.1 s after the thaw).
+    [Fact]
+    public async Task The_turn_goes_to_the_opening_that_stops_first_among_those_that_can_still_use_it()
+    {
+        long? stop = null;
+        using var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(2), stopOfCallingUnit: () => stop);
+        gate.Failed(new NpgsqlConnection(), Refused());
+        var holder = new NpgsqlConnection();
+        await Opening(gate, holder).WaitAsync(Bound);
+        var now = global::System.Diagnostics.Stopwatch.GetTimestamp();
+        var second = global::System.Diagnostics.Stopwatch.Frequency;
+        stop = now + (3 * second);
+        var older = Opening(gate, new NpgsqlConnection());
+        stop = now + (5 * second);
+        var newer = Opening(gate, new NpgsqlConnection());
+        stop = now + (second / 5);
+        var nearlyOut = Opening(gate, new NpgsqlConnection());
+
+        gate.Failed(holder, Refused()); // the turn passes on
+
+        await older.WaitAsync(Bound);
+        Assert.NotSame(newer, await Task.WhenAny(newer, nearlyOut, Task.Delay(Waited)));
+        Assert.False(nearlyOut.IsCompleted);
+    }
+
     // Guards against a thawed replica's orders held behind the limit once its server answers again: the queue its
     // freeze left is behind the first connection that opens (a limit that stayed: the first order 3.1-3.9 s after the thaw).
     [Fact]
@@ -84,6 +111,69 @@ public sealed class ConnectionOpeningGateTests
 
         Assert.False(gate.Failing);
         await waiting.WaitAsync(Bound);
+    }
+
+    // Guards against a frozen server's accept queue filling with connections given up at the connect timeout, one a second
+    // per replica while a turn at a time was handed out: the thawed server served them all before anything new, and with
+    // one core busy the first order came 3.5-4.4 s after a 12 s freeze's thaw. With a probe, no opening reaches such a
+    // server; when the probe's connection, waiting in the queue, is answered, the openings take turns as after a restart
+    // (all of them at once took over the connect timeout with one core busy, and stood the server still again).
+    [Fact]
+    public async Task While_the_server_stands_still_only_the_probe_waits_on_it_and_its_answer_hands_out_turns()
+    {
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probes = 0;
+        using var gate = new ConnectionOpeningGate(2, TurnLimit, _ => { Interlocked.Increment(ref probes); return answer.Task; });
+
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+        var waiting = Opening(gate, new NpgsqlConnection());
+        await Task.Delay(TurnLimit * 2); // past the turn limit: without the probe, the gate would have opened
+
+        Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(Waited)));
+        await gate.ConnectionOpenedAsync(new NpgsqlConnection(), null!); // served by the pool: says nothing of the server
+        Assert.True(gate.Failing);
+        gate.Failed(new NpgsqlConnection(), ServerGone()); // a command on a pooled connection timed out
+        Assert.Equal(1, Volatile.Read(ref probes));
+
+        answer.SetResult(); // the server answers: the openings take turns, one more with each that opens
+        await waiting.WaitAsync(Bound);
+        Assert.Equal(2, gate.Limit);
+        await gate.ConnectionOpenedAsync(new NpgsqlConnection(), null!);
+        Assert.Equal(3, gate.Limit);
+    }
+
+    // Guards against the openings let through while the thawed server still serves what its queue held behind the probe
+    // (cancel requests): with one core busy they timed out there and orders sent 3.5 s after the thaw failed. A late
+    // answer sends the probe again, to the end of the queue.
+    [Fact]
+    public async Task A_late_answer_sends_the_probe_again_before_the_openings_take_turns()
+    {
+        var probes = 0;
+        using var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(30), cancellationToken =>
+            Interlocked.Increment(ref probes) == 1 ? Task.Delay(ConnectionOpeningGate.RecentOpening * 2, cancellationToken) : Task.CompletedTask);
+
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+
+        await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound);
+        Assert.Equal(2, Volatile.Read(ref probes));
+    }
+
+    // Guards against a probe given up once and never sent again (the replica's openings then waited for nothing), and
+    // against a server restarted while it stood still: it refuses at once, and the openings take turns again.
+    [Fact]
+    public async Task A_probe_that_times_out_is_sent_again_and_a_refusal_hands_the_openings_turns()
+    {
+        var probes = 0;
+        using var gate = new ConnectionOpeningGate(1, TimeSpan.FromSeconds(30), _ =>
+            Interlocked.Increment(ref probes) < 3 ? Task.FromException(ServerGone()) : Task.FromException(Refused()));
+
+        gate.Failed(new NpgsqlConnection(), ServerGone());
+
+        await Opening(gate, new NpgsqlConnection()).WaitAsync(Bound); // a turn, once the probe was refused
+        Assert.Equal(3, Volatile.Read(ref probes));
+        Assert.True(gate.Failing);
+        var next = Opening(gate, new NpgsqlConnection());
+        Assert.NotSame(next, await Task.WhenAny(next, Task.Delay(Waited))); // one at a time, as after a restart
     }
 
     // Guards against a burst of new connections after a restart, some timing out while others open, being held behind

@@ -196,6 +196,24 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         Assert.Equal(2, tries);
     }
 
+    // Guards against an order whose session the kill ended inside its transaction being answered 503 at once: the commit
+    // after it throws ObjectDisposedException, with the break as its cause.
+    [Fact]
+    public async Task A_transaction_its_broken_connection_disposed_is_tried_again()
+    {
+        await using var db = Context(TimeSpan.FromSeconds(5));
+        var tries = 0;
+        var killed = new PostgresException("terminating connection due to unexpected postmaster exit", "FATAL", "FATAL", "57P01");
+
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(_ =>
+            ++tries == 1 ? throw new ObjectDisposedException("NpgsqlTransaction", killed) : Task.CompletedTask,
+            CancellationToken.None);
+
+        Assert.Equal(2, tries);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => db.Database.CreateExecutionStrategy().ExecuteAsync(_ =>
+            Task.FromException(new ObjectDisposedException("NpgsqlTransaction")), CancellationToken.None));
+    }
+
     // Guards against a refused write (a unique index: another holder recorded the order) being tried again until the
     // deadline instead of reaching the code that tells the two cases apart.
     [Fact]

@@ -18,44 +18,86 @@ public sealed class RedisServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => await StartAsync(FreePort);
+
+    /// <summary>
+    /// Starts redis-server on a port from <paramref name="choosePort"/>, and again on the next one while the port chosen
+    /// turns out taken. A free port is only free until someone binds it: two classes starting at once can be given the
+    /// same one, and the server that loses the race exits while its fixture, connecting to the port, would reach the
+    /// winner's server and share (and flush) its keys. So the fixture only accepts a server whose process is its own.
+    /// </summary>
+    internal async Task StartAsync(Func<int> choosePort)
     {
         _directory = Directory.CreateTempSubdirectory("hasystem-redis-").FullName;
-        Port = FreePort();
-        var start = new ProcessStartInfo("redis-server", ["--port", $"{Port}", "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no"])
+        var failures = new List<string>();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            Port = choosePort();
+            if (await TryStartOnAsync(Port) is { } failure)
+            {
+                failures.Add($"port {Port}: {failure}");
+                continue;
+            }
+
+            return;
+        }
+
+        throw new InvalidOperationException($"redis-server did not start on any of 5 ports: {string.Join("; ", failures)}");
+    }
+
+    private async Task<string?> TryStartOnAsync(int port)
+    {
+        var start = new ProcessStartInfo("redis-server", ["--port", $"{port}", "--bind", "127.0.0.1", "--dir", _directory!, "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        Process process;
         try
         {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException("redis-server is not on PATH (Debian/Ubuntu: apt-get install redis-server).", ex);
         }
 
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        var options = new ConfigurationOptions { EndPoints = { { IPAddress.Loopback, Port } }, AbortOnConnectFail = false, ConnectTimeout = 1000, AllowAdmin = true };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        process.BeginOutputReadLine();
+        var options = new ConfigurationOptions { EndPoints = { { IPAddress.Loopback, port } }, AbortOnConnectFail = false, ConnectTimeout = 1000, AllowAdmin = true };
         var deadline = Stopwatch.StartNew();
-        while (true)
+        while (!process.HasExited)
         {
-            Connection = await ConnectionMultiplexer.ConnectAsync(options);
-            if (Connection.IsConnected)
+            var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            if (connection.IsConnected && await ServesAsync(connection, process.Id))
             {
-                return;
+                _process = process;
+                Connection = connection;
+                return null;
             }
 
-            await Connection.DisposeAsync();
+            await connection.DisposeAsync();
             if (deadline.Elapsed > TimeSpan.FromSeconds(10))
             {
-                throw new TimeoutException($"redis-server on port {Port} did not answer within 10 s (exited: {_process.HasExited}).");
+                process.Kill();
+                await process.WaitForExitAsync();
+                throw new TimeoutException($"redis-server on port {port} did not answer within 10 s. Its output: {string.Join(" | ", output)}");
             }
 
             await Task.Delay(50);
         }
+
+        await process.WaitForExitAsync();
+        process.Dispose();
+        return $"redis-server exited ({string.Join(" | ", output.TakeLast(3))})";
+    }
+
+    // The process that answers on the port: ours, or (when ours lost the port) someone else's.
+    private static async Task<bool> ServesAsync(ConnectionMultiplexer connection, int processId)
+    {
+        var info = await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("server");
+        return info.SelectMany(group => group).Any(pair => pair.Key == "process_id" && pair.Value == processId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async Task DisposeAsync()
@@ -78,7 +120,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -7,6 +7,7 @@ public static partial class Signals
 {
     private const int SigInt = 2;
     private const int SigKill = 9;
+    private const int SigUsr1 = 10;
     private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
@@ -19,6 +20,9 @@ public static partial class Signals
 
     /// <summary>SIGINT: for PostgreSQL, a fast shutdown (its sessions are ended, not waited for), as <c>pg_ctl stop</c> does.</summary>
     public static void Interrupt(int pid) => Send(pid, SigInt, "INT");
+
+    /// <summary>SIGUSR1: for a local PostgreSQL server's keeper, a restart of the server (a fast shutdown, then a start).</summary>
+    public static void RequestRestart(int pid) => Send(pid, SigUsr1, "USR1");
 
     /// <summary>Freezes a process (SIGSTOP), as a long stop-the-world pause would: no thread of it runs until <see cref="Resume"/>.</summary>
     public static void Pause(int pid) => Send(pid, SigStop, "STOP");

@@ -9,8 +9,8 @@
 #              next leader acquired the lease (by the state primary's clock, this machine's), as the API reports it.
 #              The AppHost does not start a killed project again: restart the worker from the dashboard (or the
 #              AppHost) before the next run, or the next kill leaves no follower.
-#   postgres-kill   (with --Database:Provider=postgres) kill -9 of the PostgreSQL server 10 s into the load; the
-#                   AppHost starts it again
+#   postgres-kill   (with --Database:Provider=postgres) kill -9 of the PostgreSQL server 10 s into the load; its
+#                   keeper starts it again
 #   postgres-pause  (the same) SIGSTOP of the PostgreSQL server and its sessions for 5 s, then SIGCONT
 # It prints the failed orders, the longest time without a successful one, and when orders succeeded after each fault.
 # Needs: redis-cli (redis-tools), ss (iproute2). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
@@ -79,7 +79,8 @@ load=$!
 sleep 10
 
 # The local PostgreSQL server: the process started with the run folder's data directory, and its sessions.
-postgres_pid() { ps -eo pid=,args= | awk -v dir="$run/postgres/data" '$0 ~ ("-D " dir " ") { print $1; exit }'; }
+# The postmaster's PID (the resource's process is its keeper, which starts a killed server again at once).
+postgres_pid() { local p; p=$(head -1 "$run/postgres/data/postmaster.pid" 2> /dev/null); [ -n "$p" ] && kill -0 "$p" 2> /dev/null && echo "$p"; }
 postgres_family() { local p; p=$(postgres_pid); [ -n "$p" ] && echo "$p" $(cat "/proc/$p/task/$p/children" 2> /dev/null); }
 
 primary=$(state_primary_port)
@@ -149,7 +150,7 @@ case $mode in
     kill -9 "$pg"
     for _ in $(seq 1 300); do
       next=$(postgres_pid)
-      [ -n "$next" ] && [ "$next" != "$pg" ] && { echo "$(now_ms) PostgreSQL started again by the AppHost (pid $next)" >> "$events"; break; }
+      [ -n "$next" ] && [ "$next" != "$pg" ] && { echo "$(now_ms) PostgreSQL started again by its keeper (pid $next)" >> "$events"; break; }
       sleep 0.1
     done
     ;;

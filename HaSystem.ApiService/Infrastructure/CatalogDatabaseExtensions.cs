@@ -109,7 +109,14 @@ public static class CatalogDatabaseExtensions
         builder.Services.AddSingleton(services =>
         {
             var settings = services.GetRequiredService<IOptions<CatalogDatabaseOptions>>().Value;
-            return new ConnectionOpeningGate(settings.OpeningsWhileFailing, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds + 1));
+            var probe = new NpgsqlConnectionStringBuilder(WithinRetryDeadline(connectionString, settings).ConnectionString)
+            {
+                Pooling = false,
+                Timeout = SecondsOf(settings.ProbeTimeout),
+            }.ConnectionString;
+            return new ConnectionOpeningGate(settings.OpeningsWhileFailing, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds + 1),
+                cancellationToken => OpenOnceAsync(probe, cancellationToken), services.GetRequiredService<ILogger<ConnectionOpeningGate>>(),
+                () => DeadlineRetryingExecutionStrategy.StopOfCallingUnit);
         });
         builder.Services.AddDbContextPool<PostgresCatalogDbContext>((services, options) =>
         {
@@ -192,6 +199,13 @@ public static class CatalogDatabaseExtensions
         .UseAsyncSeeding((context, _, cancellationToken) =>
             CatalogSeed.SeedAsync(context, services.GetRequiredService<IOptions<DemoUserOptions>>().Value, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, cancellationToken))
         .UseSeeding((_, _) => throw new NotSupportedException("Seed asynchronously."));
+
+    // The gate's probe of a server that stood still: one connection, opened and closed, outside the pool.
+    private static async Task OpenOnceAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+    }
 
     // One try, outside the execution strategy: a health check must report an outage, not ride it out for the retry deadline.
     private static async Task<bool> CanQueryOnceAsync(PostgresCatalogDbContext db, CancellationToken cancellationToken)

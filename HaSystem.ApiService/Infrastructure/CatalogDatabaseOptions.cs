@@ -39,6 +39,15 @@ public sealed class CatalogDatabaseOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// PostgreSQL: how long the one connection a replica sends to a server that stood still (a connection timed out)
+    /// waits in its accept queue before it is sent again; the replica's other connections wait for it (see
+    /// <see cref="ConnectionOpeningGate"/>). Long: each connection given up there stays in that queue, and the thawed
+    /// server serves the queue in order before it serves anything sent after it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary><see cref="ConnectTimeout"/> in Npgsql's whole seconds.</summary>
     public int ConnectTimeoutSeconds => Math.Max(1, (int)Math.Ceiling(ConnectTimeout.TotalSeconds));
 

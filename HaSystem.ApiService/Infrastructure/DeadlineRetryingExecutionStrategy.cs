@@ -51,6 +51,9 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
 
     private long _stopTrying;
 
+    /// <summary>When the unit of work running in the calling flow stops trying (a <see cref="Stopwatch"/> timestamp), if one runs.</summary>
+    public static long? StopOfCallingUnit => Running.Value?._stopTrying;
+
     /// <summary>
     /// Holds all the units of work started in the calling flow, together, to <paramref name="deadline"/> from now, until the
     /// result is disposed: a request's, however many units it runs (an order runs up to seven, and with a deadline each
@@ -168,6 +171,13 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A unit of work on the catalog database gave up after {ElapsedMs:0} ms and {Tries} tries (it had {BudgetMs:0} ms); tries: {Errors}.")]
     private static partial void LogGaveUp(ILogger logger, double elapsedMs, int tries, double budgetMs, TryErrors errors);
+
+    // A connection broken inside a transaction (the server killed as it ran the order's SaveChanges) disposes the
+    // transaction, and the commit that follows throws ObjectDisposedException with the break as its cause: transient as
+    // that cause is. It was answered 503 at once (1 order in a kill -9 test run with one core busy). The commit was never
+    // sent (the connection was gone); a commit whose answer is lost is told apart by the order's idempotency key.
+    protected override bool ShouldRetryOn(Exception? exception) =>
+        base.ShouldRetryOn(exception) || (exception is ObjectDisposedException { InnerException: { } cause } && base.ShouldRetryOn(cause));
 
     // The synchronous path (which the API does not use) only gets the stop time; the asynchronous one is bounded in full.
     protected override void OnFirstExecution()

@@ -12,8 +12,9 @@ public static class LocalPostgresBuilderExtensions
     /// <summary>
     /// Adds a PostgreSQL server run as a local process: its cluster is initialised into the run folder on first start
     /// (<c>initdb</c>, superuser <c>postgres</c> with <paramref name="password"/>, SCRAM authentication), it listens on
-    /// 127.0.0.1 only, on a port Aspire allocates, and it has a health check. A server whose process dies is started
-    /// again (<see cref="PostgresSupervisor"/>); one that exits cleanly stays stopped. Add databases with <see cref="AddDatabase"/>.
+    /// 127.0.0.1 only, on a port Aspire allocates, and it has a health check. A server that dies unasked is started again
+    /// at once by its keeper (<see cref="PostgresKeeper"/>), and a keeper that dies by the AppHost
+    /// (<see cref="PostgresSupervisor"/>); one that is stopped stays stopped. Add databases with <see cref="AddDatabase"/>.
     /// </summary>
     /// <param name="binDirectory">The folder of <c>initdb</c> and <c>postgres</c>; by default the newest Debian install, else PATH.</param>
     /// <exception cref="DistributedApplicationException">The server binaries cannot be found: the message says what to install.</exception>
@@ -24,8 +25,9 @@ public static class LocalPostgresBuilderExtensions
         ArgumentNullException.ThrowIfNull(password);
 
         var installation = PostgresInstallation.Resolve(binDirectory);
-        var (command, prefix) = installation.Command("postgres");
-        var server = new LocalPostgresServerResource(name, command, password.Resource, installation, RunDirectory.For(builder).For(name));
+        var folder = RunDirectory.For(builder).For(name);
+        var (command, prefix) = PostgresKeeper.Command(installation, folder);
+        var server = new LocalPostgresServerResource(name, command, password.Resource, installation, folder);
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresSupervisor>());
         var healthCheck = $"{name}_postgres";
@@ -35,6 +37,7 @@ public static class LocalPostgresBuilderExtensions
             .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
+                // The keeper and the server (PostgresKeeper), as the server's account.
                 foreach (var arg in prefix)
                 {
                     context.Args.Add(arg);
@@ -59,6 +62,7 @@ public static class LocalPostgresBuilderExtensions
             {
                 var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource);
                 await PostgresCluster.InitializeAsync(resource, logger, cancellationToken).ConfigureAwait(false);
+                await PostgresKeeper.WriteAsync(resource.Folder, cancellationToken).ConfigureAwait(false);
             })
             .WithHealthCheck(healthCheck)
             .ExcludeFromManifest();

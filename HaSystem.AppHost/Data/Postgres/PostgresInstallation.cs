@@ -54,13 +54,12 @@ public sealed class PostgresInstallation
     }
 
     /// <summary>The command that runs <paramref name="binary"/> (<c>initdb</c>, <c>postgres</c>) as <see cref="RunAs"/>, and its first arguments.</summary>
-    public (string Command, IReadOnlyList<string> Args) Command(string binary)
-    {
-        var path = Path.Combine(BinDirectory, binary);
-        return RunAs is null
-            ? (path, [])
-            : ("setpriv", [$"--reuid={RunAs}", $"--regid={RunAs}", "--init-groups", "--", path]);
-    }
+    public (string Command, IReadOnlyList<string> Args) Command(string binary) => RunAsAccount(Path.Combine(BinDirectory, binary));
+
+    /// <summary>The command that runs the program at <paramref name="path"/> as <see cref="RunAs"/>, and its first arguments.</summary>
+    public (string Command, IReadOnlyList<string> Args) RunAsAccount(string path) => RunAs is null
+        ? (path, [])
+        : ("setpriv", [$"--reuid={RunAs}", $"--regid={RunAs}", "--init-groups", "--", path]);
 
     private static IEnumerable<string> DebianBinDirectories()
     {

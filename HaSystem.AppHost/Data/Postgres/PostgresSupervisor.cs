@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Starts a local PostgreSQL server again when its process dies (a crash, <c>kill -9</c>), as the Redis processes are:
-/// the API rides the outage out within its retry deadline instead of waiting for a human. A server that exits cleanly
-/// (exit code 0: a fast or smart shutdown, the dashboard's Stop, the AppHost stopping) was asked to, and stays stopped.
-/// A server that keeps dying is started again with a growing pause; its <c>postgres.restarts</c> property counts the starts.
+/// Starts a local PostgreSQL server's process again when it dies (its keeper killed, or the keeper giving up on a server
+/// that keeps failing to start), as the Redis processes are: the API rides the outage out within its retry deadline
+/// instead of waiting for a human. A process that exits cleanly (exit code 0: a fast or smart shutdown, the dashboard's
+/// Stop, the AppHost stopping) was asked to, and stays stopped. One that keeps dying is started again with a growing
+/// pause. The server's <c>postgres.restarts</c> property counts the starts again, the keeper's
+/// (<see cref="PostgresKeeper"/>: a killed server, started again at once) and this supervisor's.
 /// </summary>
 /// <remarks>
 /// After a <c>kill -9</c> the server's former sessions may hold its shared memory for a moment, and the first start
@@ -45,6 +47,11 @@ internal sealed partial class PostgresSupervisor(
             if (!servers.TryGetValue(change.Resource.Name, out var supervised))
             {
                 continue;
+            }
+
+            if (supervised.Watched.Add(change.ResourceId))
+            {
+                _ = CountKeeperRestartsAsync(supervised, change.ResourceId, stoppingToken);
             }
 
             var state = change.Snapshot.State?.Text;
@@ -94,11 +101,7 @@ internal sealed partial class PostgresSupervisor(
                 return;
             }
 
-            var restarts = Interlocked.Increment(ref supervised.Restarts);
-            await notifications.PublishUpdateAsync(server, snapshot => snapshot with
-            {
-                Properties = [.. snapshot.Properties.Where(p => p.Name != RestartsProperty), new ResourcePropertySnapshot(RestartsProperty, restarts)],
-            }).ConfigureAwait(false);
+            await CountRestartAsync(supervised).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -111,8 +114,44 @@ internal sealed partial class PostgresSupervisor(
         }
     }
 
+    private Task CountRestartAsync(Supervised supervised)
+    {
+        var restarts = Interlocked.Increment(ref supervised.Restarts);
+        return notifications.PublishUpdateAsync(supervised.Server, snapshot => snapshot with
+        {
+            Properties = [.. snapshot.Properties.Where(p => p.Name != RestartsProperty), new ResourcePropertySnapshot(RestartsProperty, restarts)],
+        });
+    }
+
+    // The keeper says so in the server's log each time it starts the server again.
+    private async Task CountKeeperRestartsAsync(Supervised supervised, string resourceId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var batch in loggers.WatchAsync(resourceId).WithCancellation(stoppingToken).ConfigureAwait(false))
+            {
+                // The keeper's own line says why; nothing is written back to this log (it would be counted again).
+                foreach (var _ in batch.Where(l => l.Content.Contains(PostgresKeeper.RestartMarker, StringComparison.Ordinal)))
+                {
+                    await CountRestartAsync(supervised).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The AppHost is stopping.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nobody awaits this task: a failure must be seen.
+            LogCountFailed(loggers.GetLogger(supervised.Server), supervised.Server.Name, ex);
+        }
+    }
+
     private sealed class Supervised(LocalPostgresServerResource server)
     {
+        public HashSet<string> Watched { get; } = [];
+
         public LocalPostgresServerResource Server { get; } = server;
 
         public string? State { get; set; }
@@ -128,6 +167,9 @@ internal sealed partial class PostgresSupervisor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Server} died (exit code {ExitCode}); starting it again in {Pause:0.0} s.")]
     private static partial void LogDied(ILogger logger, string server, string exitCode, double pause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Counting the restarts of {Server} by its keeper stopped.")]
+    private static partial void LogCountFailed(ILogger logger, string server, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Starting {Server} again failed: {Reason}.")]
     private static partial void LogStartFailed(ILogger logger, string server, string reason);
