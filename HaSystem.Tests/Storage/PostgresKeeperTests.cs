@@ -91,6 +91,24 @@ public sealed class PostgresKeeperTests : IDisposable
         Assert.Contains(_output, l => l.Contains("failed to start 5 times in a row", StringComparison.Ordinal));
     }
 
+    // Guards against a keeper asked to stop (the AppHost stopping) in its pause before a start again, which then started
+    // the server once more.
+    [Fact]
+    public async Task A_stop_during_the_pause_before_a_start_again_starts_nothing()
+    {
+        var failing = Path.Combine(_folder, "failing.sh");
+        await File.WriteAllTextAsync(failing, "echo start >> \"$1/starts\"\nexit 1\n");
+        var starts = Path.Combine(_folder, "starts");
+        using var keeper = await StartAsync(failing); // fails at once: the keeper pauses 0.2 s, then 0.4 s … between tries
+        await Poll.UntilAsync("the first start", Bound, _ => Task.FromResult(File.Exists(starts)), Output, TimeSpan.FromMilliseconds(10));
+
+        Signals.Terminate(keeper.Id); // within the 0.2 s pause
+        var startsWhenAsked = File.ReadAllLines(starts).Length;
+
+        await keeper.WaitForExitAsync().WaitAsync(Bound);
+        Assert.Equal(startsWhenAsked, File.ReadAllLines(starts).Length);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string StandInPath()

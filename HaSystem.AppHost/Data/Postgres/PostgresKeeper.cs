@@ -78,6 +78,7 @@ internal static class PostgresKeeper
             pause=0.1
           fi
           sleep "$pause"
+          if [ -n "$stopping" ]; then exit 0; fi # asked to stop during the pause: nothing to start
           echo "{{RestartMarker}}: PostgreSQL ended with status $status (a signal when above 128)"
         done
         """;
