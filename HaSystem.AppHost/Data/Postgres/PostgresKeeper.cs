@@ -53,6 +53,7 @@ internal static class PostgresKeeper
           started=$(date +%s)
           "$@" &
           server=$!
+          if [ -n "$stopping" ]; then kill -INT "$server" 2> /dev/null; fi # asked to stop as it started: stop() saw no server
           while :; do
             wait "$server"
             status=$?
