@@ -1,4 +1,5 @@
 using HaSystem.Coordination.Resilience;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
@@ -34,5 +35,59 @@ public sealed class RedisResilienceTests
         Assert.True(RedisResilience.IsTransient(new TimeoutRejectedException()));
         Assert.False(RedisResilience.IsTransient(new BrokenCircuitException()));
         Assert.True(RedisResilience.IsRedisFailure(new BrokenCircuitException()));
+    }
+
+    private static readonly RedisResilienceOptions Quick = new()
+    {
+        Timeout = TimeSpan.FromMilliseconds(100),
+        RequestDeadline = TimeSpan.FromSeconds(5),
+        RetryDelay = TimeSpan.FromMilliseconds(1),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(10),
+    };
+
+    // Guards a hostless client (the lock bench's contenders) against ending on one slow answer: an attempt that outlasts
+    // its timeout is abandoned and tried again within the deadline, as the services' pipelines do.
+    [Fact]
+    public async Task A_ride_through_tries_again_an_attempt_that_outlasted_its_timeout()
+    {
+        var pipeline = new ResiliencePipelineBuilder().AddRedisRideThrough(Quick, canRecover: _ => true).Build();
+        var attempts = 0;
+
+        var reply = await pipeline.ExecuteCommandAsync(async attempt =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), attempt);
+            }
+
+            return "PONG";
+        });
+
+        Assert.Equal("PONG", reply);
+        Assert.Equal(2, attempts);
+    }
+
+    // Guards against waiting out the deadline for what cannot succeed: a failure that is not transient, or one the
+    // caller knows no failover will cure, reaches the caller after one attempt.
+    [Fact]
+    public async Task A_ride_through_gives_up_at_once_on_a_lasting_failure_or_when_nothing_can_recover()
+    {
+        var attempts = 0;
+        var anything = new ResiliencePipelineBuilder().AddRedisRideThrough(Quick, canRecover: _ => true).Build();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => anything.ExecuteCommandAsync<string>(_ =>
+        {
+            attempts++;
+            throw new InvalidOperationException("a script error");
+        }));
+        Assert.Equal(1, attempts);
+
+        attempts = 0;
+        var hopeless = new ResiliencePipelineBuilder().AddRedisRideThrough(Quick, canRecover: _ => false).Build();
+        await Assert.ThrowsAsync<RedisTimeoutException>(() => hopeless.ExecuteCommandAsync<string>(_ =>
+        {
+            attempts++;
+            throw new RedisTimeoutException(CommandFlags.None, "slow", CommandStatus.Sent);
+        }));
+        Assert.Equal(1, attempts);
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Telemetry;
 using Polly.Timeout;
 using StackExchange.Redis;
@@ -73,10 +72,12 @@ public static class RedisResilienceExtensions
                     });
                     if (caller.RidesThroughFailover)
                     {
-                        pipeline.AddTimeout(options.RequestDeadline).AddRetry(RideThrough(role, caller, options, services));
+                        AddRideThrough(pipeline, role, caller, options, services);
                     }
-
-                    pipeline.AddTimeout(options.Timeout);
+                    else
+                    {
+                        pipeline.AddTimeout(options.Timeout);
+                    }
                 });
             }
         }
@@ -86,32 +87,21 @@ public static class RedisResilienceExtensions
 
     // Tries again while the failure is one a failover cures and the Sentinels say it can be cured: with the primary
     // and every replica down, or no Sentinel left to promote one, waiting cannot help and the caller hears so at once.
-    private static RetryStrategyOptions RideThrough(string role, RedisCaller caller, RedisResilienceOptions options, IServiceProvider services)
+    private static void AddRideThrough(ResiliencePipelineBuilder pipeline, string role, RedisCaller caller, RedisResilienceOptions options, IServiceProvider services)
     {
         var sentinels = services.GetRequiredKeyedService<RedisSentinelWatch>(role);
         var multiplexer = services.GetRequiredKeyedService<IConnectionMultiplexer>(role);
         var follower = services.GetRequiredKeyedService<RedisPrimaryFollower>(role);
         var telemetry = services.GetRequiredService<RedisTelemetry>();
-        return new RetryStrategyOptions
-        {
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryDelay,
-            MaxDelay = options.MaxRetryDelay,
-            ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is { } failure
-                && RedisResilience.IsTransient(failure)
-                && sentinels.Current.CanRecover(RedisPrimaryLocator.FindPrimary(multiplexer) is not null)),
-            OnRetry = args =>
+        pipeline.AddRedisRideThrough(options,
+            canRecover: _ => sentinels.Current.CanRecover(RedisPrimaryLocator.FindPrimary(multiplexer) is not null),
+            onRetry: failure =>
             {
                 telemetry.RedisRetries.Add(1,
                     new KeyValuePair<string, object?>("role", role),
                     new KeyValuePair<string, object?>("caller", caller.Name),
-                    new KeyValuePair<string, object?>("error", args.Outcome.Exception?.GetType().Name));
+                    new KeyValuePair<string, object?>("error", failure?.GetType().Name));
                 follower.FollowIfBehind();
-                return ValueTask.CompletedTask;
-            },
-        };
+            });
     }
 }

@@ -66,7 +66,7 @@ public sealed class LockBenchProcess : IAsyncDisposable
         Assert.True(_process.ExitCode == 0, $"lockbench pid {ProcessId} exited with {_process.ExitCode}.\n{Describe()}");
     }
 
-    public string Describe() => $"lockbench pid {ProcessId} output:\n  {string.Join("\n  ", _lines)}\nerrors:\n  {string.Join("\n  ", _errors.TakeLast(30))}";
+    public string Describe() => $"lockbench pid {ProcessId} output:\n  {string.Join("\n  ", _lines)}\nerrors:\n  {string.Join("\n  ", _errors.Take(30))}";
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using HaSystem.Coordination.Locking;
+using HaSystem.Coordination.Resilience;
 using HaSystem.Coordination.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,9 +24,11 @@ public static class LockFactory
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var telemetry = new RedisTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var attempt = TimeSpan.FromMilliseconds(500);
-        var pipeline = new ResiliencePipelineBuilder().AddTimeout(attempt).Build();
-        var locks = new RedisDistributedLock(redis, pipeline, attempt, new DistributedLockOptions(),
+        // The services' ride-through (deadline, retry of transient failures, attempt timeout), without their Sentinel
+        // view: one slow answer on a busy machine is tried again, as in the API, instead of ending a contender.
+        var resilience = new RedisResilienceOptions();
+        var pipeline = new ResiliencePipelineBuilder().AddRedisRideThrough(resilience, canRecover: _ => true).Build();
+        var locks = new RedisDistributedLock(redis, pipeline, resilience.Timeout, new DistributedLockOptions(),
             telemetry, TimeProvider.System, NullLogger<RedisDistributedLock>.Instance);
         return (locks, redis);
     }
