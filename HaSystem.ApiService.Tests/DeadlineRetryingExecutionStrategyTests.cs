@@ -232,6 +232,38 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         Assert.True(error.IsConstraintViolation());
     }
 
+    // Guards against a cluster's failover answering orders 503 at once: with every node named in the connection string,
+    // Npgsql reports a moment without a primary as "no suitable host", which it does not count as transient, and a write
+    // that reached the demoted primary as 25006 (read-only transaction).
+    [Theory]
+    [InlineData("no suitable host")]
+    [InlineData("unable to connect to a suitable host")]
+    [InlineData("read-only transaction")]
+    public async Task A_moment_without_a_primary_in_a_cluster_is_tried_again(string failure)
+    {
+        await using var db = Context(TimeSpan.FromSeconds(5));
+        var tries = 0;
+        Exception error = failure switch
+        {
+            "no suitable host" => new NpgsqlException("No suitable host was found."),
+            "unable to connect to a suitable host" => new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.", new AggregateException(Refused(), Refused())),
+            _ => new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction),
+        };
+
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => ++tries == 1 ? throw error : Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(2, tries);
+    }
+
+    // Guards against every Npgsql error without a cause counting as a host search: only the multi-host messages do.
+    [Fact]
+    public void Only_the_multi_host_messages_count_as_finding_no_primary()
+    {
+        Assert.True(DeadlineRetryingExecutionStrategy.IsNoSuitableHost(new NpgsqlException("No suitable host was found.")));
+        Assert.False(DeadlineRetryingExecutionStrategy.IsNoSuitableHost(new NpgsqlException("The connection pool has been exhausted")));
+        Assert.False(DeadlineRetryingExecutionStrategy.IsNoSuitableHost(new PostgresException("No suitable host was found.", "ERROR", "ERROR", "XX000")));
+    }
+
     private static NpgsqlException Refused() => new("connection refused", new SocketException((int)SocketError.ConnectionRefused));
 
     private static PostgresCatalogDbContext Context(TimeSpan deadline, TimeSpan cancellationAllowance = default) => new(new DbContextOptionsBuilder<PostgresCatalogDbContext>()

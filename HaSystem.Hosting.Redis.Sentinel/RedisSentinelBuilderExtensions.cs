@@ -52,7 +52,6 @@ public static partial class RedisSentinelBuilderExtensions
         var runDirectory = RunDirectory.For(builder);
         builder.Services.TryAddSingleton<RedisAdminClient>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisRoleMonitor>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisProcessSupervisor>());
 
         var replicationPassword = builder.AddGeneratedSecret($"{name}-replication-password", minLength: 32);
         var sentinelPassword = builder.AddGeneratedSecret($"{name}-auth-password", minLength: 32);
@@ -241,6 +240,7 @@ public static partial class RedisSentinelBuilderExtensions
             .WithEndpoint(name: RedisSentinelResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(async context => context.Args.Add(await RedisConfigFiles.WriteSentinelAsync(sentinel, context.CancellationToken).ConfigureAwait(false)))
             .WithHealthCheck(AddHealthCheck(builder, $"{name}_sentinel", sp => new RedisSentinelHealthCheck(sp.GetRequiredService<RedisAdminClient>(), sentinel)))
+            .WithSupervision(RedisResourceProperties.Restarts)
             .ExcludeFromManifest();
     }
 
@@ -261,6 +261,7 @@ public static partial class RedisSentinelBuilderExtensions
                 context.Args.Add(await RedisConfigFiles.WriteNodeAsync(node, primaryPort, context.CancellationToken).ConfigureAwait(false));
             })
             .WithHealthCheck(AddHealthCheck(builder, $"{name}_node", sp => new RedisNodeHealthCheck(sp.GetRequiredService<RedisAdminClient>(), node)))
+            .WithSupervision(RedisResourceProperties.Restarts, RedisPrimaryRestart.WaitForPromotionAsync)
             .ExcludeFromManifest();
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL;
 
 namespace HaSystem.ApiService.Infrastructure;
@@ -39,9 +40,11 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
     /// <summary>
     /// The server ending sessions as it shuts down or restarts (<c>admin_shutdown</c>, <c>crash_shutdown</c>,
     /// <c>cannot_connect_now</c>), which Npgsql does not count as transient: a fast shutdown answered the orders in flight
-    /// at that moment 503 at once.
+    /// at that moment 503 at once. And a write that reached a server which is a standby now (<c>read_only_sql_transaction</c>,
+    /// 25006): in a cluster, a primary demoted by a switchover or a failover, whose pooled connections answer so until
+    /// they are dropped (see <see cref="OnRetry"/>).
     /// </summary>
-    private static readonly string[] ShutdownErrors = ["57P01", "57P02", "57P03"];
+    private static readonly string[] ShutdownErrors = ["57P01", "57P02", "57P03", PostgresErrorCodes.ReadOnlySqlTransaction];
 
     /// <summary>The calling flow's deadline, if a <see cref="Within"/> set one.</summary>
     private static readonly AsyncLocal<FlowDeadline?> Flow = new();
@@ -176,8 +179,34 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
     // transaction, and the commit that follows throws ObjectDisposedException with the break as its cause: transient as
     // that cause is. It was answered 503 at once (1 order in a kill -9 test run with one core busy). The commit was never
     // sent (the connection was gone); a commit whose answer is lost is told apart by the order's idempotency key.
+    //
+    // With a connection string that names several hosts (a cluster), a failover makes Npgsql answer "No suitable host was
+    // found." (no host is the primary yet, or every host is marked down for Host Recheck Seconds) or "Unable to connect to
+    // a suitable host" (each host's failure in an AggregateException): not transient to Npgsql, although a failover is
+    // exactly what waiting cures (efcore.pg#2812).
     protected override bool ShouldRetryOn(Exception? exception) =>
-        base.ShouldRetryOn(exception) || (exception is ObjectDisposedException { InnerException: { } cause } && base.ShouldRetryOn(cause));
+        base.ShouldRetryOn(exception)
+        || (exception is ObjectDisposedException { InnerException: { } cause } && base.ShouldRetryOn(cause))
+        || IsNoSuitableHost(exception);
+
+    /// <summary>Whether <paramref name="exception"/> is a multi-host connection string finding no primary to connect to.</summary>
+    public static bool IsNoSuitableHost(Exception? exception) => exception is NpgsqlException { InnerException: null or AggregateException } npgsql
+        && npgsql is not PostgresException
+        && (npgsql.Message.StartsWith("No suitable host was found", StringComparison.Ordinal)
+            || npgsql.Message.StartsWith("Unable to connect to a suitable host", StringComparison.Ordinal));
+
+    // A write refused as read-only came on a pooled connection to a server that was the primary: every pooled connection
+    // to it would be refused the same way until the pool is dropped (Npgsql hands an idle connection out as long as it
+    // counts its host as the primary). The pools of every host go; new connections find the primary again.
+    protected override void OnRetry()
+    {
+        base.OnRetry();
+        if (ExceptionsEncountered.Count > 0 && ExceptionsEncountered[^1] is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }
+            && Dependencies.CurrentContext.Context.Database.GetDbConnection() is NpgsqlConnection connection)
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
 
     // The synchronous path (which the API does not use) only gets the stop time; the asynchronous one is bounded in full.
     protected override void OnFirstExecution()

@@ -21,5 +21,15 @@ public sealed class DatabaseOptions
     {
         /// <summary>The folder of <c>initdb</c> and <c>postgres</c>; by default the newest <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>, else PATH.</summary>
         public string? BinDirectory { get; set; }
+
+        /// <summary>
+        /// <see cref="PostgresTopologies.SingleServer"/> (the default: one server, started again by its keeper when it dies) or
+        /// <see cref="PostgresTopologies.Patroni"/> (three servers under Patroni over a three-member etcd, one primary and
+        /// two streaming standbys): <c>--Database:Postgres:Topology=patroni</c>.
+        /// </summary>
+        public string Topology { get; set; } = PostgresTopologies.SingleServer;
+
+        /// <summary>The cluster's timings (<see cref="PostgresTopologies.Patroni"/> only).</summary>
+        public PatroniOptions Patroni { get; set; } = new();
     }
 }

@@ -268,7 +268,7 @@ public sealed class PostgresRestartTests(PostgresSystemFixture fixture, ITestOut
     }
 
     private int Restarts() =>
-        int.TryParse(System.PropertyOf(Server, PostgresSupervisor.RestartsProperty), global::System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0;
+        int.TryParse(System.PropertyOf(Server, LocalPostgresServerResource.RestartsProperty), global::System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0;
 
     private async Task StartServerAsync()
     {

@@ -14,7 +14,7 @@ public static class LocalPostgresBuilderExtensions
     /// (<c>initdb</c>, superuser <c>postgres</c> with <paramref name="password"/>, SCRAM authentication), it listens on
     /// 127.0.0.1 only, on a port Aspire allocates, and it has a health check. A server that dies unasked is started again
     /// at once by its keeper (<see cref="PostgresKeeper"/>), and a keeper that dies by the AppHost
-    /// (<see cref="PostgresSupervisor"/>); one that is stopped stays stopped. Add databases with <see cref="AddDatabase"/>.
+    /// (<see cref="ProcessSupervisionExtensions.WithSupervision"/>); one that is stopped stays stopped. Add databases with <see cref="AddDatabase"/>.
     /// </summary>
     /// <param name="binDirectory">The folder of <c>initdb</c> and <c>postgres</c>; by default the newest Debian install, else PATH.</param>
     /// <exception cref="DistributedApplicationException">The server binaries cannot be found: the message says what to install.</exception>
@@ -29,7 +29,6 @@ public static class LocalPostgresBuilderExtensions
         var (command, prefix) = PostgresKeeper.Command(installation, folder);
         var server = new LocalPostgresServerResource(name, command, password.Resource, installation, folder);
 
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresSupervisor>());
         var healthCheck = $"{name}_postgres";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new PostgresHealthCheck(server), failureStatus: null, tags: null));
 
@@ -65,6 +64,7 @@ public static class LocalPostgresBuilderExtensions
                 await PostgresKeeper.WriteAsync(resource.Folder, cancellationToken).ConfigureAwait(false);
             })
             .WithHealthCheck(healthCheck)
+            .WithSupervision(LocalPostgresServerResource.RestartsProperty, restartLogMarker: PostgresKeeper.RestartMarker)
             .ExcludeFromManifest();
     }
 

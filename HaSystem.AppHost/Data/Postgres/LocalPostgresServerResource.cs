@@ -11,6 +11,12 @@ public sealed class LocalPostgresServerResource(string name, string command, Par
 {
     internal const string PrimaryEndpointName = "tcp";
 
+    /// <summary>
+    /// The dashboard property that counts the server's starts again: its keeper's (<see cref="PostgresKeeper"/>: a killed
+    /// server, started again at once) and the AppHost's (a keeper that died).
+    /// </summary>
+    public const string RestartsProperty = "postgres.restarts";
+
     /// <summary>The superuser the cluster is initialised with; the services connect as it (one database, one owner).</summary>
     public const string UserName = "postgres";
 

@@ -27,17 +27,7 @@ internal static partial class PostgresCluster
         {
             // Written while the folder is still root's own (when root): nobody else can have put a link in its place.
             await WritePrivateFileAsync(passwordFile, await server.Password.GetValueAsync(cancellationToken).ConfigureAwait(false) + "\n", cancellationToken).ConfigureAwait(false);
-            if (installation.RunAs is { } account && !OperatingSystem.IsWindows())
-            {
-                // The run folder (and the folder of all runs) is root's and private: the server's account may pass through
-                // them (not list them) to its own folder, which it is then given, the password file with it.
-                for (var folder = Path.GetDirectoryName(server.Folder); folder is not null && folder != Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar); folder = Path.GetDirectoryName(folder))
-                {
-                    File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-                }
-
-                await RunAsync("chown", ["-R", "-P", $"{account}:{account}", server.Folder], stdin: null, cancellationToken).ConfigureAwait(false);
-            }
+            await GiveToAccountAsync(installation, server.Folder, cancellationToken).ConfigureAwait(false);
 
             var (initdb, initdbArgs) = installation.Command("initdb");
             await RunAsync(initdb, [.. initdbArgs, "-D", server.DataDirectory, "-U", LocalPostgresServerResource.UserName, "--auth=scram-sha-256",
@@ -58,6 +48,26 @@ internal static partial class PostgresCluster
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var databases = string.Join(", ", server.Databases.Select(d => d.DatabaseName));
         LogInitialized(logger, server.DataDirectory, databases, seconds);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="path"/> (a folder with what is in it, or a file) to the account the servers run as, when the
+    /// AppHost is root. The run folder (and the folder of all runs) is root's and private: that account may pass through
+    /// them (not list them) to its own.
+    /// </summary>
+    public static async Task GiveToAccountAsync(PostgresInstallation installation, string path, CancellationToken cancellationToken)
+    {
+        if (installation.RunAs is not { } account || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        for (var folder = Path.GetDirectoryName(path); folder is not null && folder != Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar); folder = Path.GetDirectoryName(folder))
+        {
+            File.SetUnixFileMode(folder, File.GetUnixFileMode(folder) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
+        await RunAsync("chown", ["-R", "-P", $"{account}:{account}", path], stdin: null, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)

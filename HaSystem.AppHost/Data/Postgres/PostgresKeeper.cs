@@ -11,7 +11,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// (crash recovery included, measured by hand on the same data directory); 1.2–2.1 s of that went between DCP's
 /// "Starting process" and the server's first line. Orders sent at the kill then had too little of their 8 s left, and
 /// with one core kept busy up to 62 of them failed in one run. The AppHost's supervisor
-/// (<see cref="PostgresSupervisor"/>) still starts the keeper again when the keeper itself dies.
+/// (<see cref="ProcessSupervisionExtensions.WithSupervision"/>) still starts the keeper again when the keeper itself dies.
 /// <list type="bullet">
 /// <item>SIGTERM (the dashboard's Stop, the AppHost stopping) and SIGINT are a fast shutdown: PostgreSQL's own meaning
 /// of SIGTERM, a smart shutdown, waits for the services' pooled sessions, which never end.</item>
@@ -87,7 +87,7 @@ internal static class PostgresKeeper
     /// <summary>
     /// The command that runs the server of <paramref name="installation"/> under its keeper in <paramref name="folder"/>,
     /// as the server's account, and its first arguments; the server's own arguments follow. On Windows (no POSIX shell,
-    /// no signals) the server itself, started again by <see cref="PostgresSupervisor"/> only.
+    /// no signals) the server itself, started again by the AppHost's supervisor only.
     /// </summary>
     public static (string Command, IReadOnlyList<string> Args) Command(PostgresInstallation installation, string folder)
     {

@@ -7,20 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Starts again every Redis node and Sentinel whose process dies, so the topology heals without a human: after a
-/// <c>kill -9</c> the group is back to full redundancy within seconds. A process that exits cleanly (exit code 0: the
-/// dashboard's Stop, <c>SHUTDOWN</c>, the AppHost stopping) was asked to, and stays stopped: that is the operator's
-/// decision. A process that keeps dying is started again with a growing pause (back-off), and each node shows how
-/// often it was started again (<see cref="RedisResourceProperties.Restarts"/>).
+/// Starts again every supervised process (<see cref="SupervisedProcessAnnotation"/>) that dies, so the system heals
+/// without a human: Redis nodes and Sentinels, PostgreSQL servers (their keepers), Patroni agents and etcd members. A
+/// process that exits cleanly (exit code 0: the dashboard's Stop, <c>SHUTDOWN</c>, the AppHost stopping) was asked
+/// to, and stays stopped: that is the operator's decision. A process that keeps dying is started again with a growing
+/// pause (back-off), and shows how often it was started again in its restarts property.
 /// </summary>
-/// <remarks>
-/// A dead <em>primary</em> is started again only once the Sentinels have promoted another node: started before, it
-/// would either come back as primary with an append-only file up to a second behind its replicas (which would then
-/// resynchronise from it and lose those writes), or, as a replica, keep answering on the primary's address and hold
-/// up the Sentinels' failover for some 20 s. If no promotion happens (no quorum, no replica), it is started after
-/// <see cref="PrimaryHold"/> as the only copy there is.
-/// </remarks>
-internal sealed partial class RedisProcessSupervisor(
+internal sealed partial class ProcessSupervisor(
     DistributedApplicationModel model,
     ResourceNotificationService notifications,
     ResourceCommandService commands,
@@ -31,13 +24,11 @@ internal sealed partial class RedisProcessSupervisor(
     /// <summary>A process that ran this long before dying starts its back-off from the beginning.</summary>
     public static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
 
-    public static readonly TimeSpan PrimaryHold = TimeSpan.FromSeconds(20);
-
     private readonly ConcurrentDictionary<string, Supervised> _supervised = new();
 
     /// <summary>
     /// The pause before starting a process again after its <paramref name="crashes"/>-th death in a row: almost none the
-    /// first time (a node killed once is back within about 1.5 s, DCP's start included), then 1 s, 2 s, 4 s … 30 s.
+    /// first time (a Redis node killed once is back within about 1.5 s, DCP's start included), then 1 s, 2 s, 4 s … 30 s.
     /// </summary>
     public static TimeSpan BackOff(int crashes) => crashes <= 1
         ? TimeSpan.FromMilliseconds(100)
@@ -45,9 +36,17 @@ internal sealed partial class RedisProcessSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var resource in model.Resources.Where(r => r is RedisNodeResource or RedisSentinelResource))
+        foreach (var resource in model.Resources)
         {
-            _supervised[resource.Name] = new Supervised(resource);
+            if (resource.Annotations.OfType<SupervisedProcessAnnotation>().LastOrDefault() is { } annotation)
+            {
+                _supervised[resource.Name] = new Supervised(resource, annotation);
+            }
+        }
+
+        if (_supervised.IsEmpty)
+        {
+            return;
         }
 
         await foreach (var change in notifications.WatchAsync(stoppingToken).ConfigureAwait(false))
@@ -55,6 +54,11 @@ internal sealed partial class RedisProcessSupervisor(
             if (!_supervised.TryGetValue(change.Resource.Name, out var supervised))
             {
                 continue;
+            }
+
+            if (supervised.Annotation.RestartLogMarker is not null && supervised.Watched.Add(change.ResourceId))
+            {
+                _ = CountSelfRestartsAsync(supervised, change.ResourceId, stoppingToken);
             }
 
             var state = change.Snapshot.State?.Text;
@@ -93,9 +97,9 @@ internal sealed partial class RedisProcessSupervisor(
         try
         {
             await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
-            if (resource is RedisNodeResource node && node.Group.LastKnownPrimary == node)
+            if (supervised.Annotation.BeforeRestart is { } beforeRestart)
             {
-                await WaitForPromotionAsync(node, logger, stoppingToken).ConfigureAwait(false);
+                await beforeRestart(resource, services, logger, stoppingToken).ConfigureAwait(false);
             }
 
             // Someone (the dashboard's Start, a test) may have started it meanwhile.
@@ -111,14 +115,7 @@ internal sealed partial class RedisProcessSupervisor(
                 return;
             }
 
-            var restarts = Interlocked.Increment(ref supervised.Restarts);
-            await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
-            {
-                Properties = snapshot.Properties
-                    .Where(p => p.Name != RedisResourceProperties.Restarts)
-                    .Append(new ResourcePropertySnapshot(RedisResourceProperties.Restarts, restarts))
-                    .ToImmutableArray(),
-            }).ConfigureAwait(false);
+            await CountRestartAsync(supervised).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -131,26 +128,52 @@ internal sealed partial class RedisProcessSupervisor(
         }
     }
 
-    private async Task WaitForPromotionAsync(RedisNodeResource node, ILogger logger, CancellationToken stoppingToken)
+    private Task CountRestartAsync(Supervised supervised)
     {
-        LogWaitingForPromotion(logger, node.Name, node.Group.Name);
-        var started = DateTimeOffset.UtcNow;
-        while (DateTimeOffset.UtcNow - started < PrimaryHold)
+        var restarts = Interlocked.Increment(ref supervised.Restarts);
+        var property = supervised.Annotation.RestartsProperty;
+        return notifications.PublishUpdateAsync(supervised.Resource, snapshot => snapshot with
         {
-            if (await RedisPrimaryResolver.FindPromotedPrimaryAsync(node, services, stoppingToken).ConfigureAwait(false) is not null)
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken).ConfigureAwait(false);
-        }
-
-        LogNoPromotion(logger, node.Name, PrimaryHold.TotalSeconds);
+            Properties = snapshot.Properties
+                .Where(p => p.Name != property)
+                .Append(new ResourcePropertySnapshot(property, restarts))
+                .ToImmutableArray(),
+        });
     }
 
-    private sealed class Supervised(IResource resource)
+    // A process that starts its own server again (a keeper) says so in its log each time.
+    private async Task CountSelfRestartsAsync(Supervised supervised, string resourceId, CancellationToken stoppingToken)
+    {
+        var marker = supervised.Annotation.RestartLogMarker!;
+        try
+        {
+            await foreach (var batch in loggers.WatchAsync(resourceId).WithCancellation(stoppingToken).ConfigureAwait(false))
+            {
+                // The process's own line says why; nothing is written back to this log (it would be counted again).
+                foreach (var _ in batch.Where(l => l.Content.Contains(marker, StringComparison.Ordinal)))
+                {
+                    await CountRestartAsync(supervised).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The AppHost is stopping.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nobody awaits this task: a failure must be seen.
+            LogCountFailed(loggers.GetLogger(supervised.Resource), supervised.Resource.Name, ex);
+        }
+    }
+
+    private sealed class Supervised(IResource resource, SupervisedProcessAnnotation annotation)
     {
         public IResource Resource { get; } = resource;
+
+        public SupervisedProcessAnnotation Annotation { get; } = annotation;
+
+        public HashSet<string> Watched { get; } = [];
 
         public string? State { get; set; }
 
@@ -166,12 +189,9 @@ internal sealed partial class RedisProcessSupervisor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} died (exit code {ExitCode}); starting it again in {Pause:0.0} s.")]
     private static partial void LogDied(ILogger logger, string resource, string exitCode, double pause);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Node} was the primary of '{Group}': waiting for the Sentinels to promote a replica, so that it comes back as that replica's replica.")]
-    private static partial void LogWaitingForPromotion(ILogger logger, string node, string group);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No other node of {Node}'s group was promoted within {Hold:0} s; starting it with its own data as the only copy there is.")]
-    private static partial void LogNoPromotion(ILogger logger, string node, double hold);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Starting {Resource} again failed: {Reason}.")]
     private static partial void LogStartFailed(ILogger logger, string resource, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Counting the restarts of {Resource} by itself stopped.")]
+    private static partial void LogCountFailed(ILogger logger, string resource, Exception exception);
 }
