@@ -12,10 +12,14 @@
 #   postgres-kill   (with --Database:Provider=postgres) kill -9 of the PostgreSQL server 10 s into the load; its
 #                   keeper starts it again
 #   postgres-pause  (the same) SIGSTOP of the PostgreSQL server and its sessions for 5 s, then SIGCONT
+#   patroni-kill    (with --Database:Provider=postgres --Database:Postgres:Topology=patroni) kill -9 of the primary
+#                   node's PostgreSQL server (its postmaster) 10 s into the load; Patroni fails over
+#   patroni-node    (the same) kill -9 of the primary node's Patroni agent and its PostgreSQL server together
+#   patroni-switchover (the same) a switchover to the synchronous standby through Patroni's REST API
 # It prints the failed orders, the longest time without a successful one, and when orders succeeded after each fault.
-# Needs: redis-cli (redis-tools), ss (iproute2). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
+# Needs: redis-cli (redis-tools), ss (iproute2), and for the patroni modes curl and pgrep (procps). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
 # DRILL_CSV=<file> writes every order (sent at, replica, status, latency) to that file, and the faults' times to <file>.events.
-# Usage: bench/failover-drill.sh kill|pause|failovers|leader|postgres-kill|postgres-pause [rate, default 10] [failovers, default 10]
+# Usage: bench/failover-drill.sh kill|pause|failovers|leader|postgres-kill|postgres-pause|patroni-kill|patroni-node|patroni-switchover [rate, default 10] [failovers, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?usage: bench/failover-drill.sh kill|pause|failovers|leader [rate] [failovers]}
@@ -65,6 +69,8 @@ case $mode in
   leader) seconds=30 ;;
   postgres-kill) seconds=30 ;;
   postgres-pause) seconds=30 ;;
+  patroni-kill|patroni-switchover) seconds=30 ;;
+  patroni-node) seconds=40 ;;
   *) echo "unknown mode '$mode'" >&2; exit 2 ;;
 esac
 
@@ -82,6 +88,23 @@ sleep 10
 # The postmaster's PID (the resource's process is its keeper, which starts a killed server again at once).
 postgres_pid() { local p; p=$(head -1 "$run/postgres/data/postmaster.pid" 2> /dev/null); [ -n "$p" ] && kill -0 "$p" 2> /dev/null && echo "$p"; }
 postgres_family() { local p; p=$(postgres_pid); [ -n "$p" ] && echo "$p" $(cat "/proc/$p/task/$p/children" 2> /dev/null); }
+
+# The Patroni cluster's nodes: each one's REST port, from its patroni.yml; the primary is the one /patroni calls so.
+patroni_rest() { sed -n '/^restapi:/,/^[a-z]/s/^  listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$1/patroni.yml"; }
+patroni_primary() {
+  for node in "$run"/postgres-[0-9]*; do
+    [ -f "$node/patroni.yml" ] || continue
+    curl -sf "http://127.0.0.1:$(patroni_rest "$node")/patroni" 2> /dev/null | grep -q '"role": *"\(master\|primary\)"' && { echo "$node"; return; }
+  done
+}
+wait_for_new_primary() {
+  for _ in $(seq 1 600); do
+    local now; now=$(patroni_primary)
+    [ -n "$now" ] && [ "$now" != "$1" ] && { echo "$(now_ms) $(basename "$now") is the primary" >> "$events"; return; }
+    sleep 0.1
+  done
+  echo "$(now_ms) no other primary within 60 s" >> "$events"
+}
 
 primary=$(state_primary_port)
 pid=$(pid_on "$primary")
@@ -153,6 +176,29 @@ case $mode in
       [ -n "$next" ] && [ "$next" != "$pg" ] && { echo "$(now_ms) PostgreSQL started again by its keeper (pid $next)" >> "$events"; break; }
       sleep 0.1
     done
+    ;;
+  patroni-kill|patroni-node|patroni-switchover)
+    node=$(patroni_primary)
+    [ -n "$node" ] || { echo "No Patroni primary in $run: start the AppHost with -- --Database:Provider=postgres --Database:Postgres:Topology=patroni." >&2; exit 1; }
+    pg=$(head -1 "$node/data/postmaster.pid")
+    case $mode in
+      patroni-kill)
+        echo "$(now_ms) kill -9 of $(basename "$node")'s PostgreSQL server (pid $pg)" >> "$events"
+        kill -9 "$pg"
+        ;;
+      patroni-node)
+        agent=$(pgrep -f "patroni $node/patroni.yml" | head -1)
+        echo "$(now_ms) kill -9 of $(basename "$node")'s Patroni (pid $agent) and PostgreSQL server (pid $pg)" >> "$events"
+        kill -9 "$agent" "$pg"
+        ;;
+      patroni-switchover)
+        candidate=$(curl -sf "http://127.0.0.1:$(patroni_rest "$node")/cluster" | tr '{' '\n' | grep '"sync_standby"' | sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' | head -1)
+        echo "$(now_ms) switchover of $(basename "$node") to $candidate" >> "$events"
+        curl -sf -X POST -H 'Content-Type: application/json' -d "{\"leader\": \"$(basename "$node")\", \"candidate\": \"$candidate\"}" \
+          "http://127.0.0.1:$(patroni_rest "$node")/switchover" > /dev/null
+        ;;
+    esac
+    wait_for_new_primary "$node"
     ;;
   postgres-pause)
     family=$(postgres_family)

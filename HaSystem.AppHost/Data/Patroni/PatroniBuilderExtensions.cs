@@ -29,7 +29,7 @@ public static partial class PatroniBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var installation = PatroniInstallation.Resolve(binDirectory);
+        var installation = PatroniInstallation.Resolve(binDirectory, options.PatroniExecutable, options.EtcdExecutable);
         var run = RunDirectory.For(builder);
         var cluster = new PatroniClusterResource(name, installation, options, run.For(name),
             builder.AddGeneratedSecret($"{name}-superuser-password", minLength: 32).Resource,

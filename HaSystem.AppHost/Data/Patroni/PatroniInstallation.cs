@@ -27,23 +27,27 @@ public sealed class PatroniInstallation
     /// <summary>The server binaries, and the account everything runs as.</summary>
     public PostgresInstallation Postgres { get; }
 
-    /// <summary>Finds the programs; throws one message that names every missing one and the packages that hold them.</summary>
-    public static PatroniInstallation Resolve(string? binDirectory)
+    /// <summary>
+    /// Finds the programs (<paramref name="patroniExecutable"/> and <paramref name="etcdExecutable"/>: names on PATH, or
+    /// paths); throws one message that names every missing one and the packages that hold them.
+    /// </summary>
+    public static PatroniInstallation Resolve(string? binDirectory, string patroniExecutable = "patroni", string etcdExecutable = "etcd")
     {
         var postgres = PostgresInstallation.Resolve(binDirectory);
-        var patroni = FindOnPath("patroni");
-        var etcd = FindOnPath("etcd");
+        var patroni = Find(patroniExecutable);
+        var etcd = Find(etcdExecutable);
         if (patroni is null || etcd is null)
         {
-            var missing = string.Join(" and ", new[] { patroni is null ? "patroni" : null, etcd is null ? "etcd" : null }.OfType<string>());
-            throw new DistributedApplicationException($"{missing} not found on PATH. {InstallHint}");
+            var missing = string.Join(" and ", new[] { patroni is null ? $"'{patroniExecutable}'" : null, etcd is null ? $"'{etcdExecutable}'" : null }.OfType<string>());
+            throw new DistributedApplicationException($"{missing} not found (on PATH, or as a path). {InstallHint}");
         }
 
         return new PatroniInstallation(patroni, etcd, postgres);
     }
 
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+    private static string? Find(string program) => program.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
+        ? (File.Exists(program) ? Path.GetFullPath(program) : null)
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
 }

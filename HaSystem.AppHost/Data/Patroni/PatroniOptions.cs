@@ -28,6 +28,12 @@ public sealed class PatroniOptions
     /// </summary>
     public int PrimaryStartTimeoutSeconds { get; set; }
 
+    /// <summary><c>patroni</c>: a name looked up on PATH, or a path.</summary>
+    public string PatroniExecutable { get; set; } = "patroni";
+
+    /// <summary><c>etcd</c>: a name looked up on PATH, or a path.</summary>
+    public string EtcdExecutable { get; set; } = "etcd";
+
     /// <summary>Refuses timings that break Patroni's rule or its own minimums.</summary>
     public void Validate()
     {
