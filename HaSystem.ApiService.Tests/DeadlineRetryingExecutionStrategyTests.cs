@@ -247,7 +247,8 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         {
             "no suitable host" => new NpgsqlException("No suitable host was found."),
             "unable to connect to a suitable host" => new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.", new AggregateException(Refused(), Refused())),
-            _ => new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction),
+            // As a save reports it: EF Core wraps the server's refusal.
+            _ => new DbUpdateException("save failed", new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction)),
         };
 
         await db.Database.CreateExecutionStrategy().ExecuteAsync(_ => ++tries == 1 ? throw error : Task.CompletedTask, CancellationToken.None);
@@ -262,6 +263,16 @@ public sealed class DeadlineRetryingExecutionStrategyTests
         Assert.True(DeadlineRetryingExecutionStrategy.IsNoSuitableHost(new NpgsqlException("No suitable host was found.")));
         Assert.False(DeadlineRetryingExecutionStrategy.IsNoSuitableHost(new NpgsqlException("The connection pool has been exhausted")));
         Assert.False(DeadlineRetryingExecutionStrategy.IsNoSuitableHost(new PostgresException("No suitable host was found.", "ERROR", "ERROR", "XX000")));
+    }
+
+    // Guards the pools' clearing after a write reached a demoted primary: the refusal is told apart however it is wrapped.
+    [Fact]
+    public void A_read_only_refusal_is_recognised_bare_or_wrapped_by_a_save()
+    {
+        var refusal = new PostgresException("cannot execute UPDATE in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction);
+        Assert.True(DeadlineRetryingExecutionStrategy.IsReadOnlyRefusal(refusal));
+        Assert.True(DeadlineRetryingExecutionStrategy.IsReadOnlyRefusal(new DbUpdateException("save failed", refusal)));
+        Assert.False(DeadlineRetryingExecutionStrategy.IsReadOnlyRefusal(new DbUpdateException("save failed", new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation))));
     }
 
     private static NpgsqlException Refused() => new("connection refused", new SocketException((int)SocketError.ConnectionRefused));

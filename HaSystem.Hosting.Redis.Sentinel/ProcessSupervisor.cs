@@ -67,10 +67,12 @@ internal sealed partial class ProcessSupervisor(
             if (state == KnownResourceStates.Running && previous != KnownResourceStates.Running)
             {
                 supervised.RunningSince = DateTimeOffset.UtcNow;
+                Interlocked.Increment(ref supervised.Generation);
             }
             else if (state == KnownResourceStates.Stopping)
             {
                 supervised.StopRequested = true;
+                Interlocked.Increment(ref supervised.Generation);
             }
             else if (IsDead(state) && previous is not null && !IsDead(previous) && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -94,16 +96,26 @@ internal sealed partial class ProcessSupervisor(
         supervised.Crashes = ranFor >= StableAfter ? 1 : supervised.Crashes + 1;
         var pause = BackOff(supervised.Crashes);
         LogDied(logger, resource.Name, exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown", pause.TotalSeconds);
+        var generation = Volatile.Read(ref supervised.Generation);
         try
         {
             await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
             if (supervised.Annotation.BeforeRestart is { } beforeRestart)
             {
-                await beforeRestart(resource, services, logger, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await beforeRestart(resource, services, logger, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
+                {
+                    // The wait is a courtesy to the rest of the topology; a process left dead is worse.
+                    LogBeforeRestartFailed(logger, resource.Name, ex);
+                }
             }
 
-            // Someone (the dashboard's Start, a test) may have started it meanwhile.
-            if (!IsDead(supervised.State) || lifetime.ApplicationStopping.IsCancellationRequested)
+            // Someone (the dashboard's Start, a test) may have started it meanwhile, or started and stopped it again: an
+            // operator's Stop during the wait stays a Stop.
+            if (!IsDead(supervised.State) || generation != Volatile.Read(ref supervised.Generation) || lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 return;
             }
@@ -184,6 +196,9 @@ internal sealed partial class ProcessSupervisor(
         public int Crashes { get; set; }
 
         public int Restarts;
+
+        /// <summary>Counts the starts and the stops asked for: a restart planned before one of them is called off.</summary>
+        public int Generation;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} died (exit code {ExitCode}); starting it again in {Pause:0.0} s.")]
@@ -191,6 +206,9 @@ internal sealed partial class ProcessSupervisor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Starting {Resource} again failed: {Reason}.")]
     private static partial void LogStartFailed(ILogger logger, string resource, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting before {Resource} is started again failed; starting it now.")]
+    private static partial void LogBeforeRestartFailed(ILogger logger, string resource, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Counting the restarts of {Resource} by itself stopped.")]
     private static partial void LogCountFailed(ILogger logger, string resource, Exception exception);

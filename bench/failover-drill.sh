@@ -17,7 +17,7 @@
 #   patroni-node    (the same) kill -9 of the primary node's Patroni agent and its PostgreSQL server together
 #   patroni-switchover (the same) a switchover to the synchronous standby through Patroni's REST API
 # It prints the failed orders, the longest time without a successful one, and when orders succeeded after each fault.
-# Needs: redis-cli (redis-tools), ss (iproute2), and for the patroni modes curl and pgrep (procps). Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
+# Needs: redis-cli (redis-tools), ss (iproute2), and for the patroni modes curl. Finds the newest running AppHost's run folder under $TMPDIR/hasystem.
 # DRILL_CSV=<file> writes every order (sent at, replica, status, latency) to that file, and the faults' times to <file>.events.
 # Usage: bench/failover-drill.sh kill|pause|failovers|leader|postgres-kill|postgres-pause|patroni-kill|patroni-node|patroni-switchover [rate, default 10] [failovers, default 10]
 set -euo pipefail
@@ -92,15 +92,18 @@ postgres_family() { local p; p=$(postgres_pid); [ -n "$p" ] && echo "$p" $(cat "
 # The Patroni cluster's nodes: each one's REST port, from its patroni.yml; the primary is the one /patroni calls so.
 patroni_rest() { sed -n '/^restapi:/,/^[a-z]/s/^  listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$1/patroni.yml"; }
 patroni_primary() {
+  # A crashed primary's agent still says "master" until it notices: the primary is the one whose server also runs.
   for node in "$run"/postgres-[0-9]*; do
     [ -f "$node/patroni.yml" ] || continue
-    curl -sf "http://127.0.0.1:$(patroni_rest "$node")/patroni" 2> /dev/null | grep -q '"role": *"\(master\|primary\)"' && { echo "$node"; return; }
+    local status; status=$(curl -sf -m 1 "http://127.0.0.1:$(patroni_rest "$node")/patroni" 2> /dev/null || true)
+    if grep -q '"role": *"\(master\|primary\)"' <<< "$status" && grep -q '"state": *"running"' <<< "$status"; then echo "$node"; return 0; fi
   done
+  return 0
 }
 wait_for_new_primary() {
   for _ in $(seq 1 600); do
     local now; now=$(patroni_primary)
-    [ -n "$now" ] && [ "$now" != "$1" ] && { echo "$(now_ms) $(basename "$now") is the primary" >> "$events"; return; }
+    [ -n "$now" ] && [ "$now" != "$1" ] && { echo "$(now_ms) $(basename "$now") is the primary" >> "$events"; return 0; }
     sleep 0.1
   done
   echo "$(now_ms) no other primary within 60 s" >> "$events"
@@ -187,14 +190,18 @@ case $mode in
         kill -9 "$pg"
         ;;
       patroni-node)
-        agent=$(pgrep -f "patroni $node/patroni.yml" | head -1)
+        agent=$(pid_on "$(patroni_rest "$node")" || true)
         echo "$(now_ms) kill -9 of $(basename "$node")'s Patroni (pid $agent) and PostgreSQL server (pid $pg)" >> "$events"
         kill -9 "$agent" "$pg"
         ;;
       patroni-switchover)
-        candidate=$(curl -sf "http://127.0.0.1:$(patroni_rest "$node")/cluster" | tr '{' '\n' | grep '"sync_standby"' | sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' | head -1)
+        # With synchronous_mode Patroni accepts only the synchronous standby as the candidate.
+        candidate=$(curl -sf -m 2 "http://127.0.0.1:$(patroni_rest "$node")/cluster" | tr '{' '\n' | grep '"sync_standby"' | sed -n 's/.*"name": *"\([^"]*\)".*/\1/p' | head -1 || true)
+        [ -n "$candidate" ] || { echo "No synchronous standby to switch over to." >&2; exit 1; }
+        # The REST API's unsafe methods need its user: the password is in the agent's environment (readable by root or its account).
+        rest_password=$(tr '\0' '\n' < "/proc/$(pid_on "$(patroni_rest "$node")")/environ" | sed -n 's/^PATRONI_RESTAPI_PASSWORD=//p')
         echo "$(now_ms) switchover of $(basename "$node") to $candidate" >> "$events"
-        curl -sf -X POST -H 'Content-Type: application/json' -d "{\"leader\": \"$(basename "$node")\", \"candidate\": \"$candidate\"}" \
+        curl -sf -m 30 -u "patroni:$rest_password" -X POST -H 'Content-Type: application/json' -d "{\"leader\": \"$(basename "$node")\", \"candidate\": \"$candidate\"}" \
           "http://127.0.0.1:$(patroni_rest "$node")/switchover" > /dev/null
         ;;
     esac

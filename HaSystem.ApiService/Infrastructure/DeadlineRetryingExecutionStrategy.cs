@@ -201,11 +201,28 @@ public sealed partial class DeadlineRetryingExecutionStrategy(
     protected override void OnRetry()
     {
         base.OnRetry();
-        if (ExceptionsEncountered.Count > 0 && ExceptionsEncountered[^1] is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }
+        if (ExceptionsEncountered.Count > 0 && IsReadOnlyRefusal(ExceptionsEncountered[^1])
             && Dependencies.CurrentContext.Context.Database.GetDbConnection() is NpgsqlConnection connection)
         {
             NpgsqlConnection.ClearPool(connection);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is, or wraps (a save's <see cref="DbUpdateException"/>), a write refused because
+    /// the server is a standby (25006).
+    /// </summary>
+    public static bool IsReadOnlyRefusal(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The synchronous path (which the API does not use) only gets the stop time; the asynchronous one is bounded in full.

@@ -29,8 +29,13 @@ public sealed class PatroniFailoverTests(PatroniSystemFixture fixture, ITestOutp
         await fixture.WaitUntilHealedAsync();
         var primary = await SettledPrimaryAsync();
 
-        Assert.Equal(primary.Name, System.PropertyOf(Cluster, PatroniRoles.PrimaryProperty));
-        Assert.Equal(2, Cluster.Nodes.Count(n => System.PropertyOf(n, PatroniRoles.RoleProperty) == PatroniRoles.Standby));
+        // The dashboard's view follows the monitor's as its notifications arrive.
+        await Poll.UntilAsync("the dashboard naming the primary and two standbys", TimeSpan.FromSeconds(10), _ => Task.FromResult(
+            System.PropertyOf(Cluster, PatroniRoles.PrimaryProperty) == primary.Name
+            && System.PropertyOf(primary, PatroniRoles.RoleProperty) == PatroniRoles.Primary
+            && Cluster.Nodes.Count(n => System.PropertyOf(n, PatroniRoles.RoleProperty) == PatroniRoles.Standby) == 2),
+            () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(100));
+        await AssertAnUnsafeRestCallNeedsItsUserAsync(primary);
         await using var traffic = await UserTraffic.StartAsync(System, fixture.Api);
         await traffic.WaitForSuccessesAfterAsync(TimeSpan.Zero, 10, TimeSpan.FromSeconds(60), () => System.Tracker.Describe());
         await traffic.StopAsync();
@@ -56,12 +61,17 @@ public sealed class PatroniFailoverTests(PatroniSystemFixture fixture, ITestOutp
     public Task Orders_ride_through_a_switchover() =>
         RideThroughAsync("switchover", async primary =>
         {
-            var candidate = Cluster.Nodes.First(n => n != primary && n.Role == PatroniRoles.Standby);
+            // With synchronous_mode Patroni accepts only the synchronous standby as the candidate.
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            using var members = JsonDocument.Parse(await http.GetStringAsync(await RestAsync(primary, "/cluster")));
+            var candidate = members.RootElement.GetProperty("members").EnumerateArray()
+                .Single(m => m.GetProperty("role").GetString() == "sync_standby").GetProperty("name").GetString();
+            var password = await Cluster.RestApiPassword.GetValueAsync(CancellationToken.None);
+            http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PatroniClusterResource.RestApiUserName}:{password}")));
             // Patroni's REST API wants a Content-Length: the body is sent whole, not chunked.
-            using var body = new StringContent(JsonSerializer.Serialize(new { leader = primary.Name, candidate = candidate.Name }), Encoding.UTF8, "application/json");
+            using var body = new StringContent(JsonSerializer.Serialize(new { leader = primary.Name, candidate }), Encoding.UTF8, "application/json");
             using var response = await http.PostAsync(await RestAsync(primary, "/switchover"), body);
-            output.WriteLine($"switchover {primary.Name} -> {candidate.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            output.WriteLine($"switchover {primary.Name} -> {candidate}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             Assert.True(response.IsSuccessStatusCode, $"The switchover was refused: {(int)response.StatusCode}.");
             return await NewPrimaryAsync(primary);
         }, ordersMayFail: false);
@@ -104,6 +114,57 @@ public sealed class PatroniFailoverTests(PatroniSystemFixture fixture, ITestOutp
             output.WriteLine($"kill -9 of {primary.Name}'s Patroni ({agent}) and postmaster ({postmaster})");
             return await NewPrimaryAsync(primary);
         }, ordersMayFail: true);
+
+    // Guards against the supervisor undoing an operator's Stop: etcd exits non-zero on SIGTERM, and a Patroni node's Stop
+    // ends its server too; both must stay stopped, with the cluster Degraded, until started again.
+    [Fact(Timeout = 300_000)]
+    public async Task A_member_or_a_standby_stopped_from_the_dashboard_stays_stopped_and_the_cluster_says_so()
+    {
+        await fixture.WaitUntilHealedAsync();
+        var primary = await SettledPrimaryAsync();
+        var standby = Cluster.Nodes.First(n => n != primary);
+        var member = Cluster.EtcdMembers[2];
+        try
+        {
+            foreach (var resource in new IResource[] { member, standby })
+            {
+                await System.ExecuteAsync(resource, KnownResourceCommands.StopCommand);
+                await System.WaitForStoppedAsync(resource, TimeSpan.FromSeconds(60));
+            }
+
+            await Poll.UntilAsync("the cluster Degraded, naming both", TimeSpan.FromSeconds(30), _ => Task.FromResult(
+                Cluster.LastView?.Health() is { Status: HealthStatus.Degraded } health
+                && health.Description!.Contains(member.Name, StringComparison.Ordinal) && health.Description.Contains(standby.Name, StringComparison.Ordinal)),
+                () => System.Tracker.Describe(), TimeSpan.FromMilliseconds(100));
+            await Task.Delay(TimeSpan.FromSeconds(5)); // the fault's own length: a supervisor would have started them by now
+            foreach (var resource in new IResource[] { member, standby })
+            {
+                var state = System.Tracker.Latest[System.InstancesOf(resource).Single()].Snapshot.State?.Text;
+                Assert.True(KnownResourceStates.TerminalStates.Contains(state), $"{resource.Name} is {state}: the AppHost started it again.");
+            }
+        }
+        finally
+        {
+            foreach (var resource in new IResource[] { member, standby })
+            {
+                if (KnownResourceStates.TerminalStates.Contains(System.Tracker.Latest[System.InstancesOf(resource).Single()].Snapshot.State?.Text))
+                {
+                    await System.ExecuteAsync(resource, KnownResourceCommands.StartCommand);
+                }
+            }
+        }
+
+        await fixture.WaitUntilHealedAsync();
+    }
+
+    // Patroni's unsafe methods need the REST API's user: any local process could otherwise switch the cluster over.
+    private static async Task AssertAnUnsafeRestCallNeedsItsUserAsync(PatroniNodeResource primary)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var body = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(await RestAsync(primary, "/restart"), body);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 
     private async Task RideThroughAsync(string figure, Func<PatroniNodeResource, Task<PatroniNodeResource>> fault, bool ordersMayFail)
     {

@@ -17,9 +17,10 @@ public static partial class PatroniBuilderExtensions
     /// Adds a cluster of three PostgreSQL nodes under Patroni (<c>{name}-0</c> … <c>{name}-2</c>: the first to take the
     /// leader key initialises the cluster, the others copy it and stream from it) over a three-member etcd
     /// (<c>{name}-etcd-0</c> … <c>{name}-etcd-2</c>), all on 127.0.0.1 on ports Aspire allocates, their data in the run
-    /// folder, run as the PostgreSQL account. The superuser's, the replication role's and the rewind role's passwords
-    /// are the secret parameters <c>{name}-superuser-password</c>, <c>{name}-replication-password</c> and
-    /// <c>{name}-rewind-password</c>: Patroni gets them in its environment. Every process that dies unasked is started again.
+    /// folder, run as the PostgreSQL account when the AppHost is root (as the AppHost's user otherwise). The superuser's,
+    /// the replication role's, the rewind role's and the REST API user's passwords are the secret parameters
+    /// <c>{name}-superuser-password</c>, <c>{name}-replication-password</c>, <c>{name}-rewind-password</c> and
+    /// <c>{name}-restapi-password</c>: Patroni gets them in its environment. Every process that dies unasked is started again.
     /// Add databases with <see cref="AddDatabase"/>.
     /// </summary>
     /// <exception cref="DistributedApplicationException">A program is missing (the message names the packages) or the timings break Patroni's rule.</exception>
@@ -34,7 +35,8 @@ public static partial class PatroniBuilderExtensions
         var cluster = new PatroniClusterResource(name, installation, options, run.For(name),
             builder.AddGeneratedSecret($"{name}-superuser-password", minLength: 32).Resource,
             builder.AddGeneratedSecret($"{name}-replication-password", minLength: 32).Resource,
-            builder.AddGeneratedSecret($"{name}-rewind-password", minLength: 32).Resource);
+            builder.AddGeneratedSecret($"{name}-rewind-password", minLength: 32).Resource,
+            builder.AddGeneratedSecret($"{name}-restapi-password", minLength: 32).Resource);
 
         var clusterBuilder = builder.AddResource(cluster)
             .WithInitialState(new CustomResourceSnapshot
@@ -77,6 +79,12 @@ public static partial class PatroniBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var builder = cluster.ApplicationBuilder;
+        var owner = userName ?? databaseName ?? name;
+        if (owner is PatroniClusterResource.SuperuserName or PatroniClusterResource.ReplicationUserName or PatroniClusterResource.RewindUserName)
+        {
+            throw new DistributedApplicationException($"'{owner}' is one of the roles Patroni manages: give the database's owner another name.");
+        }
+
         var database = new PatroniDatabaseResource(name, databaseName ?? name, userName ?? databaseName ?? name,
             builder.AddGeneratedSecret($"{name}-password", minLength: 32).Resource, cluster.Resource);
         cluster.Resource.Databases.Add(database);
@@ -189,6 +197,8 @@ public static partial class PatroniBuilderExtensions
                 context.EnvironmentVariables["PATRONI_SUPERUSER_PASSWORD"] = resource.SuperuserPassword;
                 context.EnvironmentVariables["PATRONI_REPLICATION_PASSWORD"] = resource.ReplicationPassword;
                 context.EnvironmentVariables["PATRONI_REWIND_PASSWORD"] = resource.RewindPassword;
+                context.EnvironmentVariables["PATRONI_RESTAPI_USERNAME"] = PatroniClusterResource.RestApiUserName;
+                context.EnvironmentVariables["PATRONI_RESTAPI_PASSWORD"] = resource.RestApiPassword;
                 foreach (var database in resource.Databases)
                 {
                     context.EnvironmentVariables[PatroniConfigFiles.PasswordVariable(database)] = database.Password;

@@ -15,7 +15,8 @@ public sealed class PatroniClusterResource(
     string folder,
     ParameterResource superuserPassword,
     ParameterResource replicationPassword,
-    ParameterResource rewindPassword) : Resource(name)
+    ParameterResource rewindPassword,
+    ParameterResource restApiPassword) : Resource(name)
 {
     /// <summary>The superuser Patroni manages the servers as (bootstrap, <c>pg_rewind</c> checks, health).</summary>
     public const string SuperuserName = "postgres";
@@ -25,6 +26,9 @@ public sealed class PatroniClusterResource(
 
     /// <summary>The role <c>pg_rewind</c> connects as when an old primary rejoins.</summary>
     public const string RewindUserName = "rewinder";
+
+    /// <summary>The user of Patroni's REST API for its unsafe methods.</summary>
+    public const string RestApiUserName = "patroni";
 
     private readonly TaskCompletionSource _firstPrimary = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _postBootstrapWritten;
@@ -42,6 +46,12 @@ public sealed class PatroniClusterResource(
     public ParameterResource ReplicationPassword { get; } = replicationPassword;
 
     public ParameterResource RewindPassword { get; } = rewindPassword;
+
+    /// <summary>
+    /// The password of <see cref="RestApiUserName"/>, which Patroni's REST API asks for on its unsafe methods
+    /// (switchover, restart, configuration); its reads (<c>/patroni</c>, <c>/health</c>) stay open.
+    /// </summary>
+    public ParameterResource RestApiPassword { get; } = restApiPassword;
 
     public List<PatroniNodeResource> Nodes { get; } = [];
 
@@ -65,6 +75,12 @@ public sealed class PatroniClusterResource(
     {
         lock (_postBootstrapLock)
         {
+            // A write that failed is tried again by the next start, not handed to every start to come.
+            if (_postBootstrapWritten is { IsFaulted: true } or { IsCanceled: true })
+            {
+                _postBootstrapWritten = null;
+            }
+
             return _postBootstrapWritten ??= PatroniConfigFiles.WritePostBootstrapAsync(this, CancellationToken.None);
         }
     }

@@ -87,7 +87,7 @@ internal static class PatroniConfigFiles
     /// <summary>
     /// The script Patroni runs once, on the node that initialises the cluster, with the superuser's connection URL as its
     /// argument (its password in the pgpass file Patroni names in PGPASSFILE). Each owner's password is read from the
-    /// environment by psql (<c>\getenv</c>): it is never on a command line nor in a file.
+    /// environment by psql (a backquoted <c>printf</c> of the shell's own): it is never on a command line nor in a file.
     /// </summary>
     public static async Task WritePostBootstrapAsync(PatroniClusterResource cluster, CancellationToken cancellationToken)
     {
@@ -96,10 +96,15 @@ internal static class PatroniConfigFiles
             .AppendLine("# Written by the AppHost (PatroniConfigFiles.cs): creates the databases and their owners on the first primary.")
             .AppendLine("set -e")
             .AppendLine(CultureInfo.InvariantCulture, $"\"{Path.Combine(cluster.Installation.Postgres.BinDirectory, "psql")}\" -X -q -v ON_ERROR_STOP=1 \"$1\" <<'SQL'");
+        // A statement that fails is logged with its text by default, and CREATE ROLE's holds the password: as Patroni does
+        // for its own roles, nothing of this session is logged.
+        script.AppendLine("SET log_min_error_statement = panic;").AppendLine("SET log_statement = none;");
         foreach (var database in cluster.Databases)
         {
             script
-                .AppendLine(CultureInfo.InvariantCulture, $"\\getenv password {PasswordVariable(database)}")
+                // Backquotes run the shell (printf is its builtin): the password never is an argument of a process. psql 15's
+                // \getenv would do the same, but Ubuntu 22.04 ships psql 14.
+                .AppendLine(CultureInfo.InvariantCulture, $"\\set password `printf '%s' \"${PasswordVariable(database)}\"`")
                 .AppendLine(CultureInfo.InvariantCulture, $"CREATE ROLE \"{database.UserName}\" LOGIN PASSWORD :'password';")
                 .AppendLine(CultureInfo.InvariantCulture, $"CREATE DATABASE \"{database.DatabaseName}\" OWNER \"{database.UserName}\";");
         }

@@ -53,7 +53,6 @@ internal sealed partial class PatroniMonitor(ResourceNotificationService notific
         var members = await Task.WhenAll(cluster.EtcdMembers.Select(async m => (m.Name, IsRunning(m) && await HealthyAsync(m, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
         var view = new PatroniClusterView(cluster.Name, nodes, members);
         var previous = cluster.LastView;
-        cluster.LastView = view;
 
         foreach (var (node, report) in cluster.Nodes.Zip(nodes))
         {
@@ -65,6 +64,8 @@ internal sealed partial class PatroniMonitor(ResourceNotificationService notific
             }
         }
 
+        // Published after the roles: whoever reads the view finds the nodes' roles as it tells them.
+        cluster.LastView = view;
         var primary = view.Primary is { } p ? cluster.Nodes.First(n => n.Name == p.Name) : null;
         if (primary is not null && primary != cluster.Primary)
         {

@@ -37,9 +37,9 @@ public sealed class PatroniOptions
     /// <summary>Refuses timings that break Patroni's rule or its own minimums.</summary>
     public void Validate()
     {
-        if (LoopWaitSeconds < 1 || RetryTimeoutSeconds < 3 || TimeToLiveSeconds < 5 || PrimaryStartTimeoutSeconds < 0)
+        if (LoopWaitSeconds < 1 || RetryTimeoutSeconds < 3 || PrimaryStartTimeoutSeconds < 0)
         {
-            throw new DistributedApplicationException("Database:Postgres:Patroni: LoopWaitSeconds ≥ 1, RetryTimeoutSeconds ≥ 3, TimeToLiveSeconds ≥ 5 and PrimaryStartTimeoutSeconds ≥ 0.");
+            throw new DistributedApplicationException("Database:Postgres:Patroni: LoopWaitSeconds ≥ 1, RetryTimeoutSeconds ≥ 3 and PrimaryStartTimeoutSeconds ≥ 0.");
         }
 
         if (LoopWaitSeconds + (2 * RetryTimeoutSeconds) > TimeToLiveSeconds)

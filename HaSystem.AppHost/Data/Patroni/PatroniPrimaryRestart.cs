@@ -4,7 +4,8 @@ namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// What the supervisor does before it starts a dead Patroni agent again (<see cref="SupervisedProcessAnnotation.BeforeRestart"/>),
-/// as for a Redis primary: the agent of the primary is started again only once another node is promoted, so that a
+/// as for a Redis primary: the agent of the primary whose server died with it (the node lost) is started again only
+/// once another node is promoted, so that a
 /// lost primary node always comes back as a standby (rewound with <c>pg_rewind</c> if it had diverged), whether it
 /// comes back in a second or in an hour. Started at once, it found its own leader key still in etcd (the ttl had not
 /// run out), took the cluster back and restarted its server as the primary: a second path through a failover, which
@@ -16,6 +17,15 @@ internal static partial class PatroniPrimaryRestart
     {
         if (resource is not PatroniNodeResource node || node.Cluster.Primary != node)
         {
+            return;
+        }
+
+        // Only the agent died: its server still runs as the primary and takes writes. Started again at once, the agent
+        // takes it over with its own leader key, and nothing fails over; held, the server would go on as a primary
+        // nobody manages while a standby is promoted beside it.
+        if (ServerStillRuns(node))
+        {
+            LogServerStillRuns(logger, node.Name);
             return;
         }
 
@@ -31,6 +41,23 @@ internal static partial class PatroniPrimaryRestart
 
         LogNoPromotion(logger, node.Name, hold.TotalSeconds);
     }
+
+    private static bool ServerStillRuns(PatroniNodeResource node)
+    {
+        try
+        {
+            var pid = File.ReadLines(Path.Combine(node.DataDirectory, "postmaster.pid")).First().Trim();
+            var commandLine = Path.Combine("/proc", pid, "cmdline");
+            return File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(node.DataDirectory, StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return false; // no pid file (the server stopped cleanly), or it is gone: the server does not run
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Node}'s PostgreSQL server still runs: starting its agent again at once.")]
+    private static partial void LogServerStillRuns(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Node} was the primary of '{Cluster}': waiting for a standby's promotion, so that it comes back as a standby.")]
     private static partial void LogWaitingForPromotion(ILogger logger, string node, string cluster);
