@@ -150,12 +150,12 @@ public static partial class PatroniBuilderExtensions
                     context.Args.Add(arg);
                 }
 
-                var client = await UrlAsync(member.ClientEndpoint, context.CancellationToken).ConfigureAwait(false);
-                var peer = await UrlAsync(member.PeerEndpoint, context.CancellationToken).ConfigureAwait(false);
+                var client = await LoopbackEndpoints.UrlAsync(member.ClientEndpoint, "", context.CancellationToken).ConfigureAwait(false);
+                var peer = await LoopbackEndpoints.UrlAsync(member.PeerEndpoint, "", context.CancellationToken).ConfigureAwait(false);
                 var initialCluster = new List<string>();
                 foreach (var other in cluster.Resource.EtcdMembers)
                 {
-                    initialCluster.Add($"{other.Name}={await UrlAsync(other.PeerEndpoint, context.CancellationToken).ConfigureAwait(false)}");
+                    initialCluster.Add($"{other.Name}={await LoopbackEndpoints.UrlAsync(other.PeerEndpoint, "", context.CancellationToken).ConfigureAwait(false)}");
                 }
 
                 // The initial-cluster flags matter on the first start only: a member started again rejoins from its data.
@@ -219,9 +219,6 @@ public static partial class PatroniBuilderExtensions
             .WithSupervision("patroni.restarts", PatroniPrimaryRestart.WaitForPromotionAsync)
             .ExcludeFromManifest();
     }
-
-    private static async Task<string> UrlAsync(EndpointReference endpoint, CancellationToken cancellationToken) =>
-        (await PatroniHealthChecks.UriAsync(endpoint, "", cancellationToken).ConfigureAwait(false)).ToString().TrimEnd('/');
 
     private static string AddHealthCheck(IDistributedApplicationBuilder builder, string key, IHealthCheck check)
     {

@@ -10,7 +10,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// </summary>
 internal static class PatroniConfigFiles
 {
-    private const string Loopback = "127.0.0.1";
+    private const string Loopback = LoopbackEndpoints.Address;
 
     /// <summary>The environment variable that carries a database owner's password to the post-bootstrap script.</summary>
     public static string PasswordVariable(PatroniDatabaseResource database) =>
@@ -20,12 +20,12 @@ internal static class PatroniConfigFiles
     {
         var cluster = node.Cluster;
         var options = cluster.Options;
-        var postgresPort = await PortAsync(node.PostgresEndpoint, cancellationToken).ConfigureAwait(false);
-        var restPort = await PortAsync(node.RestEndpoint, cancellationToken).ConfigureAwait(false);
+        var postgresPort = await LoopbackEndpoints.PortAsync(node.PostgresEndpoint, cancellationToken).ConfigureAwait(false);
+        var restPort = await LoopbackEndpoints.PortAsync(node.RestEndpoint, cancellationToken).ConfigureAwait(false);
         var etcd = new List<string>();
         foreach (var member in cluster.EtcdMembers)
         {
-            etcd.Add($"{Loopback}:{await PortAsync(member.ClientEndpoint, cancellationToken).ConfigureAwait(false)}");
+            etcd.Add($"{Loopback}:{await LoopbackEndpoints.PortAsync(member.ClientEndpoint, cancellationToken).ConfigureAwait(false)}");
         }
 
         var yaml = new StringBuilder()
@@ -128,11 +128,5 @@ internal static class PatroniConfigFiles
         }
 
         return path;
-    }
-
-    private static async Task<int> PortAsync(EndpointReference endpoint, CancellationToken cancellationToken)
-    {
-        var port = await endpoint.Property(EndpointProperty.TargetPort).GetValueAsync(cancellationToken).ConfigureAwait(false);
-        return int.Parse(port ?? throw new DistributedApplicationException($"{endpoint.Resource.Name} has no port for '{endpoint.EndpointName}' yet."), CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Aspire.Hosting.ApplicationModel;
@@ -18,19 +17,13 @@ internal static class PatroniHealthChecks
 
     public static IHealthCheck Cluster(PatroniClusterResource cluster) => new ClusterCheck(cluster);
 
-    internal static async Task<Uri> UriAsync(EndpointReference endpoint, string path, CancellationToken cancellationToken)
-    {
-        var port = await endpoint.Property(EndpointProperty.TargetPort).GetValueAsync(cancellationToken).ConfigureAwait(false);
-        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{path}"));
-    }
-
     private sealed class Probe(EndpointReference endpoint, string path, string failure) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
-                using var response = await Http.GetAsync(await UriAsync(endpoint, path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                using var response = await Http.GetAsync(await LoopbackEndpoints.UrlAsync(endpoint, path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 return response.IsSuccessStatusCode
                     ? HealthCheckResult.Healthy()
                     : HealthCheckResult.Unhealthy($"{endpoint.Resource.Name}: {failure} ({path} answered {(int)response.StatusCode}).");

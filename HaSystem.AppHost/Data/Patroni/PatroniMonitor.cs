@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -123,7 +124,7 @@ internal sealed partial class PatroniMonitor(ResourceNotificationService notific
     {
         try
         {
-            var uri = await PatroniHealthChecks.UriAsync(node.RestEndpoint, "/patroni", cancellationToken).ConfigureAwait(false);
+            var uri = await LoopbackEndpoints.UrlAsync(node.RestEndpoint, "/patroni", cancellationToken).ConfigureAwait(false);
             using var response = await PatroniHealthChecks.Http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             var root = body.RootElement;
@@ -138,19 +139,8 @@ internal sealed partial class PatroniMonitor(ResourceNotificationService notific
         }
     }
 
-    private static async Task<bool> HealthyAsync(EtcdMemberResource member, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var uri = await PatroniHealthChecks.UriAsync(member.ClientEndpoint, "/health", cancellationToken).ConfigureAwait(false);
-            using var response = await PatroniHealthChecks.Http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    private static async Task<bool> HealthyAsync(EtcdMemberResource member, CancellationToken cancellationToken) =>
+        (await PatroniHealthChecks.Etcd(member).CheckHealthAsync(new HealthCheckContext(), cancellationToken).ConfigureAwait(false)).Status == HealthStatus.Healthy;
 
     // Patroni reports the primary once PostgreSQL runs, which is before its post-bootstrap script has created the databases.
     private static async Task<bool> DatabasesAnswerAsync(PatroniClusterResource cluster, CancellationToken cancellationToken)
